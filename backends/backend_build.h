@@ -1,0 +1,28 @@
+/*
+ * backend_build.h -- lets one backend source build both ways: linked into
+ * libpmem (the descriptor is the hidden global pmem_backend_<ident>, listed
+ * in the table configure.py generates) or as a plugin .so (the descriptor
+ * is returned by the exported entry function).
+ *
+ * Usage:  PMEM_BACKEND_DESCRIPTOR(nt_avx) = { .abi_version = ..., };
+ */
+#ifndef PMEM_BACKEND_BUILD_H
+#define PMEM_BACKEND_BUILD_H 1
+
+#include "libpmem_backend.h"
+
+#ifdef PMEM_BACKEND_PLUGIN
+#define PMEM_BACKEND_DESCRIPTOR(ident) \
+	static const struct pmem_backend pmem_backend_##ident; \
+	__attribute__((visibility("default"))) \
+	const struct pmem_backend *pmem_backend_entry(void) \
+	{ \
+		return &pmem_backend_##ident; \
+	} \
+	static const struct pmem_backend pmem_backend_##ident
+#else
+#define PMEM_BACKEND_DESCRIPTOR(ident) \
+	const struct pmem_backend pmem_backend_##ident
+#endif
+
+#endif

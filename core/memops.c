@@ -1,0 +1,139 @@
+/*
+ * memops.c -- the public flush and copy functions: each is a few branches
+ * on its flags and one call through pmem_ops.
+ */
+#include <stdint.h>
+
+#include "libpmem.h"
+#include "err.h"
+#include "export.h"
+#include "ops.h"
+#include "pm_prims.h"
+
+/* Used for the temporal parts of a copy under PMEM_F_MEM_NOFLUSH. */
+static void flush_none(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+}
+
+static inline int want_nt(size_t len, unsigned flags)
+{
+	if (pmem_ops.movnt_threshold == SIZE_MAX)	/* PMEM_NO_MOVNT */
+		return 0;
+	if (flags & (PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_WC))
+		return 1;
+	if (flags & (PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WB))
+		return 0;
+	return len >= pmem_ops.movnt_threshold;
+}
+
+static void check_flags(unsigned flags)
+{
+	if (flags & ~PMEM_F_MEM_VALID_FLAGS)
+		pmem_err_msg("invalid flags 0x%x", flags & ~PMEM_F_MEM_VALID_FLAGS);
+}
+
+static inline __attribute__((always_inline)) void *
+do_move(void *dst, const void *src, size_t len, unsigned flags)
+{
+	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
+							   : pmem_ops.flush;
+	if (want_nt(len, flags)) {
+		pmem_ops.memmove_nt(dst, src, len, flush);
+	} else {
+		pm_store_copy(dst, src, len);
+		flush(dst, len);
+	}
+	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
+		pmem_ops.drain();
+	return dst;
+}
+
+static inline __attribute__((always_inline)) void *
+do_set(void *dst, int c, size_t len, unsigned flags)
+{
+	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
+							   : pmem_ops.flush;
+	if (want_nt(len, flags)) {
+		pmem_ops.memset_nt(dst, c, len, flush);
+	} else {
+		pm_store_fill(dst, c, len);
+		flush(dst, len);
+	}
+	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
+		pmem_ops.drain();
+	return dst;
+}
+
+PMEM_EXPORT void pmem_flush(const void *addr, size_t len)
+{
+	pmem_ops.flush(addr, len);
+}
+
+PMEM_EXPORT void pmem_drain(void)
+{
+	pmem_ops.drain();
+}
+
+PMEM_EXPORT void pmem_persist(const void *addr, size_t len)
+{
+	pmem_ops.flush(addr, len);
+	pmem_ops.drain();
+}
+
+/* x86 has no hardware drain instruction. */
+PMEM_EXPORT int pmem_has_hw_drain(void)
+{
+	return 0;
+}
+
+PMEM_EXPORT void *pmem_memmove_persist(void *dst, const void *src, size_t len)
+{
+	return do_move(dst, src, len, 0);
+}
+
+PMEM_EXPORT void *pmem_memcpy_persist(void *dst, const void *src, size_t len)
+{
+	return do_move(dst, src, len, 0);
+}
+
+PMEM_EXPORT void *pmem_memset_persist(void *dst, int c, size_t len)
+{
+	return do_set(dst, c, len, 0);
+}
+
+PMEM_EXPORT void *pmem_memmove_nodrain(void *dst, const void *src, size_t len)
+{
+	return do_move(dst, src, len, PMEM_F_MEM_NODRAIN);
+}
+
+PMEM_EXPORT void *pmem_memcpy_nodrain(void *dst, const void *src, size_t len)
+{
+	return do_move(dst, src, len, PMEM_F_MEM_NODRAIN);
+}
+
+PMEM_EXPORT void *pmem_memset_nodrain(void *dst, int c, size_t len)
+{
+	return do_set(dst, c, len, PMEM_F_MEM_NODRAIN);
+}
+
+PMEM_EXPORT void *pmem_memmove(void *dst, const void *src, size_t len,
+		unsigned flags)
+{
+	check_flags(flags);
+	return do_move(dst, src, len, flags);
+}
+
+PMEM_EXPORT void *pmem_memcpy(void *dst, const void *src, size_t len,
+		unsigned flags)
+{
+	check_flags(flags);
+	return do_move(dst, src, len, flags);
+}
+
+PMEM_EXPORT void *pmem_memset(void *dst, int c, size_t len, unsigned flags)
+{
+	check_flags(flags);
+	return do_set(dst, c, len, flags);
+}

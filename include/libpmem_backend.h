@@ -1,0 +1,138 @@
+/*
+ * libpmem_backend.h -- the backend ABI of libpmem.
+ *
+ * A backend is one strategy for making stores durable.  There are two kinds:
+ *
+ *   flush  writes cache lines back to memory (clflush, clwb, msync, ...)
+ *          and orders that write-back (drain);
+ *   copy   moves and fills memory with non-temporal stores.
+ *
+ * At start-up the library picks one backend of each kind and calls them
+ * through one table.  Backends are linked in, or loaded from a plugin .so
+ * that exports PMEM_BACKEND_ENTRY_SYMBOL; a vendor can build one out of tree
+ * against this header alone.
+ *
+ * The descriptor grows only at its end.  `abi_version` and `size` say which
+ * fields a plugin knows: the library accepts any version up to its own and
+ * a size at least that of version 1, and refuses newer or smaller ones.
+ */
+#ifndef LIBPMEM_BACKEND_H
+#define LIBPMEM_BACKEND_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PMEM_BACKEND_ABI_VERSION 1
+
+/* Name of the function a plugin exports; see pmem_backend_entry_fn. */
+#define PMEM_BACKEND_ENTRY_SYMBOL "pmem_backend_entry"
+
+enum pmem_backend_kind {
+	PMEM_BACKEND_FLUSH = 1,
+	PMEM_BACKEND_COPY = 2,
+};
+
+/* CPU features a probe may ask for: set only when the CPU has the
+ * instructions and the OS saves the registers they use (XCR0). */
+#define PMEM_CPU_SSE2		(1ULL << 0)
+#define PMEM_CPU_AVX		(1ULL << 1)
+#define PMEM_CPU_AVX2		(1ULL << 2)
+#define PMEM_CPU_AVX512F	(1ULL << 3)
+#define PMEM_CPU_AVX512BW	(1ULL << 4)
+#define PMEM_CPU_AVX512VL	(1ULL << 5)
+#define PMEM_CPU_CLFLUSH	(1ULL << 6)
+#define PMEM_CPU_CLFLUSHOPT	(1ULL << 7)
+#define PMEM_CPU_CLWB		(1ULL << 8)
+#define PMEM_CPU_MOVDIR64B	(1ULL << 9)
+#define PMEM_CPU_ERMS		(1ULL << 10)
+#define PMEM_CPU_FSRM		(1ULL << 11)
+
+struct pmem_cpu {
+	uint64_t features;	/* PMEM_CPU_* bits */
+	char vendor[16];	/* "GenuineIntel", "AuthenticAMD", ... */
+	unsigned family;	/* display family (base + extended) */
+	unsigned model;		/* display model (base + extended) */
+};
+
+/* Writes back every cache line that overlaps [addr, addr + len). */
+typedef void pmem_flush_fn(const void *addr, size_t len);
+
+struct pmem_backend {
+	/* -- version 1 -- */
+	uint32_t abi_version;	/* PMEM_BACKEND_ABI_VERSION it was built for */
+	uint32_t size;		/* sizeof(struct pmem_backend) it was built with */
+	const char *name;	/* short, unique: "clwb", "nt-avx" */
+	const char *description;	/* one line for pmem-info */
+	uint32_t kind;		/* enum pmem_backend_kind */
+	uint32_t reserved;	/* zero */
+
+	/*
+	 * Required.  Non-zero when this CPU can run the backend.  It must not
+	 * execute the backend's instructions to find out: a backend the CPU
+	 * lacks is refused here, never by SIGILL.
+	 */
+	int (*probe)(const struct pmem_cpu *cpu);
+
+	/* Flush kind: both required; NULL in copy backends. */
+
+	/* Starts the write-back of every line overlapping the range.  Need
+	 * not wait for it: durability is reached at the next drain. */
+	pmem_flush_fn *flush;
+	/* Waits until all earlier flushes and non-temporal stores are
+	 * durable (on x86 an sfence). */
+	void (*drain)(void);
+
+	/* Copy kind: both required; NULL in flush backends. */
+
+	/*
+	 * Copies len bytes from src to dst, regions may overlap, like
+	 * memmove.  The body is written with non-temporal stores; bytes it
+	 * writes with ordinary stores (an unaligned head or tail) it passes
+	 * to `flush`.  No final drain: the library issues it.  Any len,
+	 * including 0, and any alignment must work.  Returns dst.
+	 */
+	void *(*memmove_nt)(void *dst, const void *src, size_t len,
+			pmem_flush_fn *flush);
+	/* Fills len bytes with (unsigned char)c, same rules.  Returns dst. */
+	void *(*memset_nt)(void *dst, int c, size_t len, pmem_flush_fn *flush);
+};
+
+/* What a plugin exports under PMEM_BACKEND_ENTRY_SYMBOL. */
+typedef const struct pmem_backend *pmem_backend_entry_fn(void);
+
+/* ---- introspection: which backends the library chose, and why -------- */
+
+struct pmem_backend_choice {
+	const struct pmem_backend *flush;	/* never NULL after start-up */
+	const struct pmem_backend *copy;	/* never NULL after start-up */
+	const char *flush_reason;	/* e.g. "CPU has CLWB" */
+	const char *copy_reason;
+	const char *refusal;	/* why PMEM_BACKEND was refused, or NULL */
+	size_t movnt_threshold;	/* copies from this size on are NT */
+	int movnt;		/* 0 when PMEM_NO_MOVNT=1 */
+};
+
+/* The choice made at start-up.  Never NULL. */
+const struct pmem_backend_choice *pmem_backend_get_choice(void);
+
+/* The CPU features the library saw. */
+const struct pmem_cpu *pmem_backend_get_cpu(void);
+
+/* The i-th linked-in backend, or NULL past the last. */
+const struct pmem_backend *pmem_backend_get_static(unsigned i);
+
+/*
+ * Loads and validates the plugin at path: on success stores its
+ * descriptor in *out (the plugin stays loaded) and returns 0; on failure
+ * returns -1, sets errno and leaves the reason in pmem_errormsg().
+ */
+int pmem_backend_load(const char *path, const struct pmem_backend **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LIBPMEM_BACKEND_H */
