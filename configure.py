@@ -185,6 +185,11 @@ def main():
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
         n.build('build/' + prog, 'exe', o + [rel])
+    # Example programs from the manual pages and the README.
+    for s in srcs('docs/examples/*.c'):
+        prog = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+        n.build('build/examples/' + prog, 'exe', o + [rel])
     tests = []
     for s in srcs('tests/test_*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
