@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs what building and testing libpmem needs on Debian 12 (as root,
+# or through sudo when it is there).  PMDK's packages are test references and
+# client programs only: the library never builds against them.
+set -e
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+	gcc libc6-dev python3 ninja-build pkg-config binutils \
+	libcriterion-dev libdaxctl-dev libndctl-dev \
+	groff-base groff \
+	libpmem1 libpmemobj-dev libpmemlog-dev libpmemblk-dev \
+	fio pmdk-tools \
+	gnuplot-nox >/dev/null
