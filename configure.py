@@ -99,6 +99,21 @@ def write_static_table(path, names):
             f.write(text)
 
 
+def plugin_dir_flags(prefix):
+    """Default PMEM_BACKEND_PATH: the install's lib/libpmem/backends."""
+    d = os.path.join(prefix, 'lib/libpmem/backends').replace('$', '$$')
+    return [shlex.quote('-DPMEM_PLUGIN_DIR="%s"' % d)]
+
+
+def add_test_plugins(n, vflags):
+    """tests/plugins/*.c -> build/tests/plugins/*.so: small plugins, most
+    deliberately broken, that the selection tests load."""
+    for s in srcs('tests/plugins/*.c'):
+        stem = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(vflags))
+        n.build('build/tests/plugins/%s.so' % stem, 'plugin', o)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -133,7 +148,8 @@ def main():
 
     n = Ninja()
     n.var('cc', args.cc)
-    n.var('cflags', ' '.join(BASE + WARN + extra))
+    n.var('cflags', ' '.join(BASE + WARN + extra +
+                             plugin_dir_flags(args.prefix)))
     n.var('ldflags', ' '.join(extra))
     n.var('prefix', args.prefix)
     n.var('libs', ' '.join(LIB_LIBS))
@@ -201,6 +217,7 @@ def main():
            description='TEST')
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
 
+    add_test_plugins(n, release)
     n.build('all', 'phony', n.defaults, default=False)
     n.lines.append('default all')
 

@@ -1,28 +1,106 @@
-/* select.c -- placeholder start-up selection: first usable of each kind.
- * (Replaced by the full selection of issue #2.) */
+/*
+ * select.c -- start-up: read the CPU and the environment once, choose the
+ * backends (select_rules.c) and fill pmem_ops; answer the introspection
+ * calls of libpmem_backend.h.
+ *
+ * pmem_ops lives here, next to the constructor, so any static link that
+ * calls a libpmem function also pulls in the code that fills it.
+ */
+#include <pthread.h>
 #include <stdint.h>
-#include <stddef.h>
-#include "libpmem_backend.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "err.h"
+#include "export.h"
+#include "libpmem.h"
+#include "log.h"
 #include "ops.h"
+#include "select.h"
 
-extern const struct pmem_backend *const pmem_static_backends[];
+void pmem_builtin_flush_fn(const void *addr, size_t len);
+void pmem_builtin_drain_fn(void);
+void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush);
+void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
+		pmem_flush_fn *flush);
 
-struct pmem_ops pmem_ops;
+/* Safe before the constructor: CLFLUSH and temporal copies. */
+struct pmem_ops pmem_ops = {
+	.flush = pmem_builtin_flush_fn,
+	.drain = pmem_builtin_drain_fn,
+	.memmove_nt = pmem_builtin_memmove_fn,
+	.memset_nt = pmem_builtin_memset_fn,
+	.movnt_threshold = PMEM_MOVNT_THRESHOLD_DEFAULT,
+};
 
-__attribute__((constructor)) static void pmem_select(void)
+static struct pmem_cpu cpu;
+static struct pmem_selection selection;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* Variables that load code are ignored in set-uid/set-gid programs. */
+static const char *real_env(const char *name, void *ctx)
 {
-	struct pmem_cpu cpu = { .features = PMEM_CPU_SSE2 | PMEM_CPU_CLFLUSH };
-	for (unsigned i = 0; pmem_static_backends[i]; i++) {
-		const struct pmem_backend *b = pmem_static_backends[i];
-		if (!b->probe(&cpu))
-			continue;
-		if (b->kind == PMEM_BACKEND_FLUSH && !pmem_ops.flush) {
-			pmem_ops.flush = b->flush;
-			pmem_ops.drain = b->drain;
-		} else if (b->kind == PMEM_BACKEND_COPY && !pmem_ops.memmove_nt) {
-			pmem_ops.memmove_nt = b->memmove_nt;
-			pmem_ops.memset_nt = b->memset_nt;
-		}
-	}
-	pmem_ops.movnt_threshold = 256;
+	(void)ctx;
+	if (strcmp(name, "PMEM_BACKEND") == 0 ||
+			strcmp(name, "PMEM_BACKEND_PATH") == 0)
+		return secure_getenv(name);
+	return getenv(name);
+}
+
+static void init(void)
+{
+	pmem_cpu_detect(&cpu);
+	struct pmem_select_in in = {
+		.cpu = &cpu,
+		.env = real_env,
+		.backends = pmem_static_backends,
+		.auto_flush = pmem_has_auto_flush(),
+		.plugin_dir = PMEM_PLUGIN_DIR,
+	};
+	pmem_select_backends(&in, &selection);
+	const struct pmem_backend_choice *c = &selection.choice;
+	if (c->refusal)
+		pmem_err_msg("%s", c->refusal);
+
+	pmem_ops.flush = c->flush->flush;
+	pmem_ops.drain = c->flush->drain;
+	pmem_ops.memmove_nt = c->copy->memmove_nt;
+	pmem_ops.memset_nt = c->copy->memset_nt;
+	pmem_ops.movnt_threshold = c->movnt ? c->movnt_threshold : SIZE_MAX;
+
+	PMEM_LOG(DEBUG, "flush: %s (%s)", c->flush->name, c->flush_reason);
+	PMEM_LOG(DEBUG, "copy: %s (%s), movnt threshold %zu", c->copy->name,
+			c->copy_reason, pmem_ops.movnt_threshold);
+}
+
+__attribute__((constructor)) static void pmem_select_init(void)
+{
+	pthread_once(&once, init);
+}
+
+const struct pmem_selection *pmem_selection_get(void)
+{
+	pthread_once(&once, init);
+	return &selection;
+}
+
+PMEM_EXPORT const struct pmem_backend_choice *pmem_backend_get_choice(void)
+{
+	return &pmem_selection_get()->choice;
+}
+
+PMEM_EXPORT const struct pmem_cpu *pmem_backend_get_cpu(void)
+{
+	pthread_once(&once, init);
+	return &cpu;
+}
+
+PMEM_EXPORT const struct pmem_backend *pmem_backend_get_static(unsigned i)
+{
+	for (unsigned k = 0; pmem_static_backends[k]; k++)
+		if (k == i)
+			return pmem_static_backends[k];
+	return NULL;
 }

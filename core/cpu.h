@@ -1,0 +1,23 @@
+/*
+ * cpu.h -- what the CPU (and the OS) lets the library use, read once at
+ * start-up with CPUID and XGETBV.  No instruction-set flags needed: the
+ * core runs on any x86-64.
+ */
+#ifndef PMEM_CPU_H
+#define PMEM_CPU_H 1
+
+#include <stddef.h>
+#include "libpmem_backend.h"
+
+/* Fills *cpu: PMEM_CPU_* bits, vendor string, display family and model.
+ * Vector features are set only when XCR0 says the OS saves their state. */
+void pmem_cpu_detect(struct pmem_cpu *cpu);
+
+/* Lower-case name of one PMEM_CPU_* bit ("avx512f"), NULL if unknown. */
+const char *pmem_cpu_feature_name(uint64_t bit);
+
+/* Writes the names of every bit in features, space separated, into buf
+ * (always terminated); returns buf. */
+char *pmem_cpu_features_str(uint64_t features, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * select.h -- the choice of one flush and one copy backend, as a pure
+ * function of its inputs so tests can feed it fake CPUs, environments and
+ * backend tables.  select.c calls it once at start-up with the real ones.
+ */
+#ifndef PMEM_SELECT_H
+#define PMEM_SELECT_H 1
+
+#include <stddef.h>
+#include "libpmem_backend.h"
+
+/* Default non-temporal threshold in bytes: copies this size and larger use
+ * the copy backend (PMEM_MOVNT_THRESHOLD overrides it). */
+#define PMEM_MOVNT_THRESHOLD_DEFAULT 256
+
+/* Where plugins are looked for when PMEM_BACKEND_PATH is unset. */
+#ifndef PMEM_PLUGIN_DIR
+#define PMEM_PLUGIN_DIR "/usr/local/lib/libpmem/backends"
+#endif
+
+/* Looks up an environment variable; NULL when unset.  The real one uses
+ * secure_getenv() for the variables that load code. */
+typedef const char *pmem_env_fn(const char *name, void *ctx);
+
+struct pmem_select_in {
+	const struct pmem_cpu *cpu;
+	pmem_env_fn *env;
+	void *env_ctx;
+	/* Linked-in candidates, NULL-terminated (pmem_static_backends). */
+	const struct pmem_backend *const *backends;
+	int auto_flush;			/* pmem_has_auto_flush() */
+	const char *plugin_dir;		/* default for PMEM_BACKEND_PATH */
+};
+
+/* The choice and the storage its strings point into. */
+struct pmem_selection {
+	struct pmem_backend_choice choice;
+	char flush_reason[256];
+	char copy_reason[256];
+	char refusal[768];
+};
+
+/*
+ * Chooses.  Never fails: refusals of PMEM_BACKEND keep the automatic choice
+ * for that kind and are described in choice.refusal (and logged).  Plugins
+ * named by PMEM_BACKEND are loaded with dlopen and stay loaded when chosen.
+ * choice.flush and choice.copy are never NULL when backends holds at least
+ * one usable backend of each kind, else the core's built-in fallbacks.
+ */
+void pmem_select_backends(const struct pmem_select_in *in,
+		struct pmem_selection *out);
+
+/* "CLWB", "AVX-512F", ...: the CPU feature a known backend name needs, or
+ * NULL for an unknown name (a plugin's). */
+const char *pmem_select_needs(const char *backend_name);
+
+/* The built-in last resorts (CLFLUSH; temporal copy plus flush). */
+extern const struct pmem_backend pmem_builtin_flush;
+extern const struct pmem_backend pmem_builtin_copy;
+
+/* The linked-in backends (build/gen/static_backends.c). */
+extern const struct pmem_backend *const pmem_static_backends[];
+
+/* Re-runs nothing: the start-up selection (select.c). */
+const struct pmem_selection *pmem_selection_get(void);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * select_builtin.c -- the core's own flush and copy, correct on every
+ * x86-64.  They fill pmem_ops before the constructor has run (a program's
+ * own constructor may call libpmem first) and stand in when the build links
+ * in no usable backend of a kind.  Slow on purpose: CLFLUSH and temporal
+ * stores, through the pm_prims so the check build sees them.
+ */
+#include "flush_lines.h"
+#include "pm_prims.h"
+#include "select.h"
+
+void pmem_builtin_flush_fn(const void *addr, size_t len);
+void pmem_builtin_drain_fn(void);
+void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush);
+void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
+		pmem_flush_fn *flush);
+
+static int probe_any(const struct pmem_cpu *cpu)
+{
+	(void)cpu;
+	return 1;
+}
+
+void pmem_builtin_flush_fn(const void *addr, size_t len)
+{
+	FOR_EACH_LINE(addr, len, pm_clflush);
+}
+
+void pmem_builtin_drain_fn(void)
+{
+	pm_sfence();
+}
+
+void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush)
+{
+	pm_store_copy(dst, src, len);
+	flush(dst, len);
+	return dst;
+}
+
+void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
+		pmem_flush_fn *flush)
+{
+	pm_store_fill(dst, c, len);
+	flush(dst, len);
+	return dst;
+}
+
+const struct pmem_backend pmem_builtin_flush = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "builtin-clflush",
+	.description = "core's CLFLUSH (no flush backend linked in)",
+	.kind = PMEM_BACKEND_FLUSH,
+	.probe = probe_any,
+	.flush = pmem_builtin_flush_fn,
+	.drain = pmem_builtin_drain_fn,
+};
+
+const struct pmem_backend pmem_builtin_copy = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "builtin-temporal",
+	.description = "core's temporal copy plus flush (no copy backend)",
+	.kind = PMEM_BACKEND_COPY,
+	.probe = probe_any,
+	.memmove_nt = pmem_builtin_memmove_fn,
+	.memset_nt = pmem_builtin_memset_fn,
+};

@@ -1,0 +1,13 @@
+/* Descriptor without a name: refused. */
+#include "plugin_common.h"
+
+static const struct pmem_backend desc = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	FLUSH_FIELDS,
+};
+
+EXPORT const struct pmem_backend *pmem_backend_entry(void)
+{
+	return &desc;
+}

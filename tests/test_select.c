@@ -1,0 +1,842 @@
+/*
+ * test_select.c -- the backend choice as a pure function: fake CPUs, fake
+ * environments, fake backends shaped like the real eight, and the test
+ * plugins of tests/plugins/ for every way PMEM_BACKEND can be refused.
+ * Also the loader API, the real start-up choice and CPUID.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libpmem.h"
+#include "libpmem_backend.h"
+#include "cpu.h"
+#include "ops.h"
+#include "plugin.h"
+#include "select.h"
+
+/* ---- fake backends: the real names and probes, dummy functions ------ */
+
+static void f_flush(const void *a, size_t n) { (void)a; (void)n; }
+static void f_drain(void) { }
+static void *f_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
+{
+	(void)s; (void)n; (void)f;
+	return d;
+}
+static void *f_set(void *d, int c, size_t n, pmem_flush_fn *f)
+{
+	(void)c; (void)n; (void)f;
+	return d;
+}
+
+#define HAS(bits) ((cpu->features & (bits)) == (bits))
+static int p_clwb(const struct pmem_cpu *cpu) { return HAS(PMEM_CPU_CLWB); }
+static int p_clflushopt(const struct pmem_cpu *cpu)
+{
+	return HAS(PMEM_CPU_CLFLUSHOPT);
+}
+static int p_clflush(const struct pmem_cpu *cpu)
+{
+	return HAS(PMEM_CPU_CLFLUSH);
+}
+static int p_any(const struct pmem_cpu *cpu) { (void)cpu; return 1; }
+static int p_sse2(const struct pmem_cpu *cpu) { return HAS(PMEM_CPU_SSE2); }
+static int p_avx(const struct pmem_cpu *cpu)
+{
+	return HAS(PMEM_CPU_AVX | PMEM_CPU_AVX2);
+}
+static int p_avx512(const struct pmem_cpu *cpu)
+{
+	return HAS(PMEM_CPU_AVX512F | PMEM_CPU_AVX512BW | PMEM_CPU_AVX512VL);
+}
+
+#define FLUSH(nm, pr) { .abi_version = 1, .size = sizeof(struct pmem_backend), \
+	.name = nm, .kind = PMEM_BACKEND_FLUSH, .probe = pr, \
+	.flush = f_flush, .drain = f_drain }
+#define COPY(nm, pr) { .abi_version = 1, .size = sizeof(struct pmem_backend), \
+	.name = nm, .kind = PMEM_BACKEND_COPY, .probe = pr, \
+	.memmove_nt = f_move, .memset_nt = f_set }
+
+static const struct pmem_backend fake[] = {
+	FLUSH("clflush", p_clflush),
+	FLUSH("clflushopt", p_clflushopt),
+	FLUSH("clwb", p_clwb),
+	FLUSH("msync-fallback", p_any),
+	FLUSH("nop", p_any),
+	COPY("nt-sse2", p_sse2),
+	COPY("nt-avx", p_avx),
+	COPY("nt-avx512", p_avx512),
+};
+static const struct pmem_backend *const all[] = {
+	&fake[0], &fake[1], &fake[2], &fake[3], &fake[4], &fake[5], &fake[6],
+	&fake[7], NULL,
+};
+
+/* ---- fake CPUs ------------------------------------------------------- */
+
+#define BASE (PMEM_CPU_SSE2 | PMEM_CPU_CLFLUSH)
+#define AVX2 (PMEM_CPU_AVX | PMEM_CPU_AVX2)
+#define AVX512 (PMEM_CPU_AVX512F | PMEM_CPU_AVX512BW | PMEM_CPU_AVX512VL)
+#define FLUSHES (PMEM_CPU_CLFLUSHOPT | PMEM_CPU_CLWB)
+
+static const struct pmem_cpu intel_avx512 = {
+	BASE | AVX2 | AVX512 | FLUSHES, "GenuineIntel", 6, 0x55 };
+static const struct pmem_cpu amd_zen4 = {
+	BASE | AVX2 | AVX512 | FLUSHES, "AuthenticAMD", 0x19, 0x11 };
+static const struct pmem_cpu amd_zen3 = {
+	BASE | AVX2 | FLUSHES, "AuthenticAMD", 0x19, 0x01 };
+static const struct pmem_cpu old_cpu = { BASE, "GenuineIntel", 6, 0x0f };
+static const struct pmem_cpu no_clflush = { PMEM_CPU_SSE2, "Other", 0, 0 };
+static const struct pmem_cpu skylake_client = {
+	BASE | AVX2 | PMEM_CPU_CLFLUSHOPT, "GenuineIntel", 6, 0x5e };
+
+/* ---- fake environment ------------------------------------------------ */
+
+static const char *vars[16];	/* "NAME=value" */
+
+static const char *fake_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	size_t n = strlen(name);
+	for (int i = 0; vars[i]; i++)
+		if (strncmp(vars[i], name, n) == 0 && vars[i][n] == '=')
+			return vars[i] + n + 1;
+	return NULL;
+}
+
+static struct pmem_selection sel;
+static const char *plugin_dir_default;
+
+/* Runs the selection; the variadic part is the environment, NULL-ended. */
+static const struct pmem_backend_choice *choose(const struct pmem_cpu *cpu,
+		int auto_flush, ...)
+{
+	va_list ap;
+	int i = 0;
+	va_start(ap, auto_flush);
+	for (const char *v; (v = va_arg(ap, const char *)) != NULL && i < 15;)
+		vars[i++] = v;
+	va_end(ap);
+	vars[i] = NULL;
+	struct pmem_select_in in = {
+		.cpu = cpu,
+		.env = fake_env,
+		.backends = all,
+		.auto_flush = auto_flush,
+		.plugin_dir = plugin_dir_default,
+	};
+	pmem_select_backends(&in, &sel);
+	return &sel.choice;
+}
+
+#define NAMES(c, f, cp) do { \
+	cr_assert_str_eq((c)->flush->name, f, "flush %s, reason: %s", \
+			(c)->flush->name, (c)->flush_reason); \
+	cr_assert_str_eq((c)->copy->name, cp, "copy %s, reason: %s", \
+			(c)->copy->name, (c)->copy_reason); \
+} while (0)
+#define HAS_TEXT(s, t) cr_assert((s) != NULL && strstr((s), (t)) != NULL, \
+		"expected \"%s\" in \"%s\"", (t), (s) ? (s) : "(null)")
+#define NO_REFUSAL(c) cr_assert_null((c)->refusal, "refusal: %s", \
+		(c)->refusal)
+
+/* Directory of the test plugins: build/tests/plugins next to us. */
+/* Sizes generous enough that -Wformat-truncation sees no cut. */
+#define ENVSZ (4 * PATH_MAX)
+static char plugins[PATH_MAX + 16];
+static char path_buf[PATH_MAX + 64];
+
+static const char *plugin(const char *stem)
+{
+	snprintf(path_buf, sizeof(path_buf), "%s/%s.so", plugins, stem);
+	return path_buf;
+}
+
+static void find_plugins(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	cr_assert_gt(n, 0);
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(plugins, sizeof(plugins), "%s/plugins", exe);
+	plugin_dir_default = "/nonexistent/libpmem/backends";
+}
+
+TestSuite(auto_choice, .init = find_plugins);
+TestSuite(env, .init = find_plugins);
+TestSuite(forced, .init = find_plugins);
+TestSuite(refusal, .init = find_plugins);
+TestSuite(loader, .init = find_plugins);
+
+/* ---- automatic choice ------------------------------------------------ */
+
+Test(auto_choice, intel_with_avx512_takes_newest)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0, NULL);
+	NAMES(c, "clwb", "nt-avx512");
+	cr_assert_str_eq(c->flush_reason, "CPU has CLWB");
+	cr_assert_str_eq(c->copy_reason, "CPU has AVX-512F");
+	cr_assert_eq(c->movnt, 1);
+	cr_assert_eq(c->movnt_threshold, PMEM_MOVNT_THRESHOLD_DEFAULT);
+	cr_assert_eq(PMEM_MOVNT_THRESHOLD_DEFAULT, 256);
+	NO_REFUSAL(c);
+}
+
+Test(auto_choice, amd_with_avx512_prefers_measured_avx)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen4, 0, NULL);
+	NAMES(c, "clwb", "nt-avx");
+	HAS_TEXT(c->copy_reason, "CPU has AVX2");
+	HAS_TEXT(c->copy_reason, "AMD: nt-avx measured faster than nt-avx512");
+	NO_REFUSAL(c);
+}
+
+Test(auto_choice, amd_without_avx512_needs_no_excuse)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, NULL);
+	NAMES(c, "clwb", "nt-avx");
+	cr_assert_str_eq(c->copy_reason, "CPU has AVX2");
+}
+
+Test(auto_choice, amd_with_avx512_but_avx_off_takes_avx512)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen4, 0,
+			"PMEM_AVX=0", NULL);
+	NAMES(c, "clwb", "nt-avx512");
+	HAS_TEXT(c->copy_reason, "PMEM_AVX=0");
+}
+
+Test(auto_choice, old_cpu_gets_clflush_and_sse2)
+{
+	const struct pmem_backend_choice *c = choose(&old_cpu, 0, NULL);
+	NAMES(c, "clflush", "nt-sse2");
+	cr_assert_str_eq(c->flush_reason,
+			"CPU lacks CLWB, CPU lacks CLFLUSHOPT, CPU has CLFLUSH");
+	HAS_TEXT(c->copy_reason, "CPU lacks AVX-512F");
+	HAS_TEXT(c->copy_reason, "CPU lacks AVX2");
+	HAS_TEXT(c->copy_reason, "CPU has SSE2");
+}
+
+Test(auto_choice, clflushopt_without_clwb)
+{
+	const struct pmem_backend_choice *c = choose(&skylake_client, 0, NULL);
+	NAMES(c, "clflushopt", "nt-avx");
+	cr_assert_str_eq(c->flush_reason, "CPU lacks CLWB, CPU has CLFLUSHOPT");
+}
+
+Test(auto_choice, no_flush_instruction_means_msync)
+{
+	const struct pmem_backend_choice *c = choose(&no_clflush, 0, NULL);
+	NAMES(c, "msync-fallback", "nt-sse2");
+	HAS_TEXT(c->flush_reason, "no flush instruction usable");
+}
+
+Test(auto_choice, nothing_linked_in_uses_builtins)
+{
+	static const struct pmem_backend *const none[] = { NULL };
+	struct pmem_select_in in = { .cpu = &intel_avx512, .env = fake_env,
+		.backends = none };
+	vars[0] = NULL;
+	pmem_select_backends(&in, &sel);
+	cr_assert_eq(sel.choice.flush, &pmem_builtin_flush);
+	cr_assert_eq(sel.choice.copy, &pmem_builtin_copy);
+	HAS_TEXT(sel.choice.flush_reason, "clwb not linked in");
+	char why[128];
+	cr_assert_eq(pmem_backend_validate(&pmem_builtin_flush, why,
+			sizeof(why)), 0, "%s", why);
+	cr_assert_eq(pmem_backend_validate(&pmem_builtin_copy, why,
+			sizeof(why)), 0, "%s", why);
+}
+
+Test(auto_choice, auto_flush_platform_gets_nop)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 1, NULL);
+	NAMES(c, "nop", "nt-avx512");
+	HAS_TEXT(c->flush_reason, "auto flush (eADR)");
+}
+
+Test(auto_choice, no_flush_0_flushes_despite_auto_flush)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 1,
+			"PMEM_NO_FLUSH=0", NULL);
+	NAMES(c, "clwb", "nt-avx512");
+	HAS_TEXT(c->flush_reason, "PMEM_NO_FLUSH=0");
+}
+
+/* ---- PMDK's environment variables ------------------------------------ */
+
+Test(env, no_flush_1)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_NO_FLUSH=1", NULL);
+	NAMES(c, "nop", "nt-avx512");
+	cr_assert_str_eq(c->flush_reason, "PMEM_NO_FLUSH=1");
+}
+
+Test(env, no_flush_other_values_ignored)
+{
+	NAMES(choose(&intel_avx512, 0, "PMEM_NO_FLUSH=yes", NULL), "clwb",
+			"nt-avx512");
+}
+
+Test(env, no_clwb)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_NO_CLWB=1", NULL);
+	NAMES(c, "clflushopt", "nt-avx512");
+	cr_assert_str_eq(c->flush_reason,
+			"PMEM_NO_CLWB=1, CPU has CLFLUSHOPT");
+}
+
+Test(env, no_clwb_0_keeps_clwb)
+{
+	NAMES(choose(&intel_avx512, 0, "PMEM_NO_CLWB=0", NULL), "clwb",
+			"nt-avx512");
+}
+
+Test(env, no_clflushopt_alone_keeps_clwb)
+{
+	/* PMDK: each variable removes only its own instruction. */
+	NAMES(choose(&intel_avx512, 0, "PMEM_NO_CLFLUSHOPT=1", NULL), "clwb",
+			"nt-avx512");
+}
+
+Test(env, no_clwb_and_no_clflushopt)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_NO_CLWB=1", "PMEM_NO_CLFLUSHOPT=1", NULL);
+	NAMES(c, "clflush", "nt-avx512");
+	cr_assert_str_eq(c->flush_reason, "PMEM_NO_CLWB=1, "
+			"PMEM_NO_CLFLUSHOPT=1, CPU has CLFLUSH");
+}
+
+Test(env, avx512f_0)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_AVX512F=0", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	cr_assert_str_eq(c->copy_reason, "PMEM_AVX512F=0, CPU has AVX2");
+}
+
+Test(env, avx_0_alone_keeps_avx512)
+{
+	NAMES(choose(&intel_avx512, 0, "PMEM_AVX=0", NULL), "clwb",
+			"nt-avx512");
+}
+
+Test(env, avx_0_on_amd)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_AVX=0", NULL);
+	NAMES(c, "clwb", "nt-sse2");
+	HAS_TEXT(c->copy_reason, "PMEM_AVX=0");
+}
+
+Test(env, avx_0_and_avx512f_0)
+{
+	NAMES(choose(&intel_avx512, 0, "PMEM_AVX=0", "PMEM_AVX512F=0", NULL),
+			"clwb", "nt-sse2");
+}
+
+Test(env, avx_1_changes_nothing)
+{
+	NAMES(choose(&amd_zen3, 0, "PMEM_AVX=1", "PMEM_AVX512F=1", NULL),
+			"clwb", "nt-avx");
+}
+
+Test(env, no_movnt)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_NO_MOVNT=1", "PMEM_MOVNT_THRESHOLD=64", NULL);
+	cr_assert_eq(c->movnt, 0);
+	cr_assert_eq(c->movnt_threshold, SIZE_MAX);
+	HAS_TEXT(c->copy_reason, "PMEM_NO_MOVNT=1");
+}
+
+Test(env, no_movnt_0_keeps_movnt)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_NO_MOVNT=0", NULL);
+	cr_assert_eq(c->movnt, 1);
+	cr_assert_eq(c->movnt_threshold, 256);
+}
+
+Test(env, movnt_threshold_valid)
+{
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_MOVNT_THRESHOLD=1024",
+			NULL)->movnt_threshold, 1024);
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_MOVNT_THRESHOLD=0",
+			NULL)->movnt_threshold, 0);
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_MOVNT_THRESHOLD=4194304",
+			NULL)->movnt_threshold, 4194304);
+	cr_assert_str_eq(sel.choice.copy_reason, "CPU has AVX2");
+}
+
+Test(env, movnt_threshold_invalid_ignored_with_reason)
+{
+	static const char *const bad[] = {
+		"PMEM_MOVNT_THRESHOLD=abc", "PMEM_MOVNT_THRESHOLD=-5",
+		"PMEM_MOVNT_THRESHOLD=", "PMEM_MOVNT_THRESHOLD=12k",
+		"PMEM_MOVNT_THRESHOLD= 12", "PMEM_MOVNT_THRESHOLD=1e3",
+		"PMEM_MOVNT_THRESHOLD=99999999999999999999999",
+		"PMEM_MOVNT_THRESHOLD=18446744073709551615",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+				bad[i], NULL);
+		cr_assert_eq(c->movnt_threshold, 256, "%s", bad[i]);
+		cr_assert_eq(c->movnt, 1);
+		HAS_TEXT(c->copy_reason, "ignored");
+		NAMES(c, "clwb", "nt-avx");
+	}
+}
+
+/* ---- PMEM_BACKEND forms ---------------------------------------------- */
+
+Test(forced, one_flush_name)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_BACKEND=clflushopt", NULL);
+	NAMES(c, "clflushopt", "nt-avx512");
+	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND");
+	cr_assert_str_eq(c->copy_reason, "CPU has AVX-512F");
+	NO_REFUSAL(c);
+}
+
+Test(forced, one_copy_name)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen4, 0,
+			"PMEM_BACKEND=nt-avx512", NULL);
+	NAMES(c, "clwb", "nt-avx512");
+	cr_assert_str_eq(c->copy_reason, "forced by PMEM_BACKEND");
+	cr_assert_str_eq(c->flush_reason, "CPU has CLWB");
+}
+
+Test(forced, pair_flush_first)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_BACKEND=clwb,nt-sse2", NULL);
+	NAMES(c, "clwb", "nt-sse2");
+	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND");
+	cr_assert_str_eq(c->copy_reason, "forced by PMEM_BACKEND");
+	NO_REFUSAL(c);
+}
+
+Test(forced, pair_copy_first)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_BACKEND=nt-sse2,clflushopt", NULL);
+	NAMES(c, "clflushopt", "nt-sse2");
+	NO_REFUSAL(c);
+}
+
+Test(forced, msync_fallback)
+{
+	NAMES(choose(&intel_avx512, 0, "PMEM_BACKEND=msync-fallback", NULL),
+			"msync-fallback", "nt-avx512");
+}
+
+Test(forced, overrides_pmem_no_removals)
+{
+	NAMES(choose(&intel_avx512, 0, "PMEM_NO_CLWB=1",
+			"PMEM_BACKEND=clwb", NULL), "clwb", "nt-avx512");
+	NAMES(choose(&intel_avx512, 0, "PMEM_AVX512F=0",
+			"PMEM_BACKEND=nt-avx512", NULL), "clwb", "nt-avx512");
+	NAMES(choose(&intel_avx512, 0, "PMEM_NO_FLUSH=1",
+			"PMEM_BACKEND=clflush", NULL), "clflush", "nt-avx512");
+	NAMES(choose(&intel_avx512, 1, "PMEM_BACKEND=clwb", NULL), "clwb",
+			"nt-avx512");
+	NO_REFUSAL(&sel.choice);
+}
+
+Test(forced, no_movnt_still_applies)
+{
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_NO_MOVNT=1", "PMEM_BACKEND=nt-avx", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	cr_assert_eq(c->movnt, 0);
+	cr_assert_eq(c->movnt_threshold, SIZE_MAX);
+}
+
+Test(forced, plugin_path)
+{
+	char env[ENVSZ];
+	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin("good_flush"));
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
+	NAMES(c, "good_flush", "nt-avx");
+	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND, plugin");
+	NO_REFUSAL(c);
+}
+
+Test(forced, plugin_pair_both_orders)
+{
+	char env[ENVSZ];
+	snprintf(env, sizeof(env), "PMEM_BACKEND=%s/good_copy.so,%s/"
+			"good_flush.so", plugins, plugins);
+	NAMES(choose(&amd_zen3, 0, env, NULL), "good_flush", "good_copy");
+	NO_REFUSAL(&sel.choice);
+	snprintf(env, sizeof(env), "PMEM_BACKEND=clflush,%s/good_copy.so",
+			plugins);
+	NAMES(choose(&amd_zen3, 0, env, NULL), "clflush", "good_copy");
+	NO_REFUSAL(&sel.choice);
+}
+
+Test(forced, name_found_in_backend_path)
+{
+	char path[ENVSZ];
+	snprintf(path, sizeof(path), "PMEM_BACKEND_PATH=/nonexistent::%s",
+			plugins);
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=nt-sse2,good_flush", path, NULL);
+	NAMES(c, "good_flush", "nt-sse2");
+	HAS_TEXT(c->flush_reason, "plugin");
+	NO_REFUSAL(c);
+}
+
+Test(forced, name_found_in_default_dir)
+{
+	plugin_dir_default = plugins;
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=good_copy", NULL);
+	NAMES(c, "clwb", "good_copy");
+	NO_REFUSAL(c);
+}
+
+Test(forced, backend_path_replaces_default_dir)
+{
+	plugin_dir_default = plugins;
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=good_copy", "PMEM_BACKEND_PATH=/nonexistent",
+			NULL);
+	NAMES(c, "clwb", "nt-avx");
+	HAS_TEXT(c->refusal, "unknown backend 'good_copy'");
+	HAS_TEXT(c->refusal, "/nonexistent");
+}
+
+Test(forced, linked_in_name_wins_over_path)
+{
+	char path[ENVSZ];
+	snprintf(path, sizeof(path), "PMEM_BACKEND_PATH=%s", plugins);
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=clflush", path, NULL);
+	cr_assert_eq(c->flush, &fake[0]);
+}
+
+/* ---- refusals: automatic choice kept, reason stored ------------------ */
+
+/* Forces a flush plugin that must be refused; checks the reason. */
+static void refused_flush(const char *value, const char *why)
+{
+	char env[ENVSZ];
+	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", value);
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
+	NAMES(c, "clwb", "nt-avx");
+	cr_assert_str_eq(c->flush_reason, "CPU has CLWB");
+	HAS_TEXT(c->refusal, "PMEM_BACKEND");
+	HAS_TEXT(c->refusal, why);
+}
+
+Test(refusal, unknown_name)
+{
+	refused_flush("bogus", "unknown backend 'bogus'");
+}
+
+Test(refusal, probe_refuses_this_cpu)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=nt-avx512", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	cr_assert_str_eq(c->copy_reason, "CPU has AVX2");
+	HAS_TEXT(c->refusal, "'nt-avx512' refused: this CPU cannot run it "
+			"(needs AVX-512F)");
+	c = choose(&old_cpu, 0, "PMEM_BACKEND=clwb,nt-avx", NULL);
+	NAMES(c, "clflush", "nt-sse2");
+	HAS_TEXT(c->refusal, "'clwb' refused");
+	HAS_TEXT(c->refusal, "'nt-avx' refused");
+}
+
+Test(refusal, plugin_probe_refuses)
+{
+	refused_flush(plugin("refuses"), "'refuses' refused: its probe "
+			"refuses this CPU");
+}
+
+Test(refusal, not_an_elf)
+{
+	char tmp[] = "/tmp/pmem-test-XXXXXX.so";
+	int fd = mkstemps(tmp, 3);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "just text\n", 10), 10);
+	close(fd);
+	refused_flush(tmp, "not an ELF shared object");
+	unlink(tmp);
+}
+
+Test(refusal, missing_file)
+{
+	refused_flush("/nonexistent/plugin.so", "cannot open plugin");
+}
+
+Test(refusal, elf_but_not_loadable)
+{
+	/* An executable, not a shared object. */
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	cr_assert_gt(n, 0);
+	exe[n] = '\0';
+	refused_flush(exe, "cannot load");
+}
+
+Test(refusal, no_entry_symbol)
+{
+	refused_flush(plugin("no_entry"), "no entry symbol pmem_backend_entry");
+}
+
+Test(refusal, entry_returns_null)
+{
+	refused_flush(plugin("entry_null"), "pmem_backend_entry returned NULL");
+}
+
+Test(refusal, abi_version_newer)
+{
+	refused_flush(plugin("abi99"), "declares ABI version 99");
+}
+
+Test(refusal, abi_version_zero)
+{
+	refused_flush(plugin("abi0"), "declares ABI version 0");
+}
+
+Test(refusal, size_too_small)
+{
+	refused_flush(plugin("small_size"), "descriptor size 16 is smaller");
+}
+
+Test(refusal, null_required_flush_function)
+{
+	refused_flush(plugin("null_fn"), "has a NULL drain function");
+}
+
+Test(refusal, null_required_copy_function)
+{
+	char env[ENVSZ];
+	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin("null_copy_fn"));
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
+	NAMES(c, "clwb", "nt-avx");
+	HAS_TEXT(c->refusal, "has a NULL memset_nt function");
+}
+
+Test(refusal, null_name)
+{
+	refused_flush(plugin("null_name"), "has no name");
+}
+
+Test(refusal, null_probe)
+{
+	refused_flush(plugin("null_probe"), "has no probe");
+}
+
+Test(refusal, wrong_kind)
+{
+	refused_flush(plugin("bad_kind"), "unknown kind 7");
+}
+
+Test(refusal, broken_plugin_found_by_name)
+{
+	char path[ENVSZ];
+	snprintf(path, sizeof(path), "PMEM_BACKEND_PATH=%s", plugins);
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=abi99", path, NULL);
+	NAMES(c, "clwb", "nt-avx");
+	HAS_TEXT(c->refusal, "abi99.so: declares ABI version 99");
+}
+
+Test(refusal, two_of_the_same_kind)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=clflush,clflushopt", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	HAS_TEXT(c->refusal, "two flush backends");
+	c = choose(&amd_zen3, 0, "PMEM_BACKEND=nt-sse2,nt-avx", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	cr_assert_str_eq(c->copy_reason, "CPU has AVX2");
+	HAS_TEXT(c->refusal, "two copy backends");
+}
+
+Test(refusal, one_of_a_pair_refused_keeps_the_other)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=bogus,clflush", NULL);
+	NAMES(c, "clflush", "nt-avx");
+	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND");
+	HAS_TEXT(c->refusal, "unknown backend 'bogus'");
+}
+
+Test(refusal, malformed_lists)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=clflush,nt-sse2,nop", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	HAS_TEXT(c->refusal, "more than two names");
+	c = choose(&amd_zen3, 0, "PMEM_BACKEND=clflush,", NULL);
+	NAMES(c, "clflush", "nt-avx");
+	HAS_TEXT(c->refusal, "empty backend name");
+}
+
+Test(refusal, empty_value_is_not_forcing)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	NO_REFUSAL(c);
+}
+
+/* ---- pmem_backend_load() --------------------------------------------- */
+
+Test(loader, good_plugin_loads)
+{
+	const struct pmem_backend *b = NULL;
+	cr_assert_eq(pmem_backend_load(plugin("good_flush"), &b), 0, "%s",
+			pmem_errormsg());
+	cr_assert_str_eq(b->name, "good_flush");
+	cr_assert_eq(b->kind, PMEM_BACKEND_FLUSH);
+	char x[256];
+	b->flush(x, sizeof(x));	/* callable: CLFLUSH is on every x86-64 */
+	b->drain();
+}
+
+Test(loader, failures_set_errno_and_message)
+{
+	static const struct {
+		const char *stem;
+		int err;
+		const char *msg;
+	} cases[] = {
+		{ "does_not_exist", ENOENT, "cannot open plugin" },
+		{ "no_entry", EINVAL, "no entry symbol" },
+		{ "abi99", EINVAL, "ABI version 99" },
+		{ "small_size", EINVAL, "smaller than version 1" },
+		{ "null_fn", EINVAL, "NULL drain" },
+		{ "bad_kind", EINVAL, "unknown kind" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const struct pmem_backend *b = NULL;
+		errno = 0;
+		cr_assert_eq(pmem_backend_load(plugin(cases[i].stem), &b), -1);
+		cr_assert_eq(errno, cases[i].err, "%s: errno %d",
+				cases[i].stem, errno);
+		cr_assert_null(b);
+		HAS_TEXT(pmem_errormsg(), cases[i].msg);
+		HAS_TEXT(pmem_errormsg(), cases[i].stem);
+	}
+	errno = 0;
+	cr_assert_eq(pmem_backend_load(NULL, NULL), -1);
+	cr_assert_eq(errno, EINVAL);
+}
+
+Test(loader, every_linked_in_backend_is_valid)
+{
+	unsigned n = 0;
+	for (const struct pmem_backend *b; (b = pmem_backend_get_static(n));
+			n++) {
+		char why[256];
+		cr_assert_eq(pmem_backend_validate(b, why, sizeof(why)), 0,
+				"%s", why);
+	}
+	cr_assert_gt(n, 0);
+	cr_assert_null(pmem_backend_get_static(n));
+	cr_assert_null(pmem_backend_get_static(n + 1000));
+}
+
+/* ---- the real start-up choice ---------------------------------------- */
+
+Test(startup, choice_fills_pmem_ops)
+{
+	const struct pmem_backend_choice *c = pmem_backend_get_choice();
+	cr_assert_not_null(c);
+	cr_assert_not_null(c->flush);
+	cr_assert_not_null(c->copy);
+	cr_assert_not_null(c->flush_reason);
+	cr_assert_not_null(c->copy_reason);
+	cr_assert_eq(c->flush->kind, PMEM_BACKEND_FLUSH);
+	cr_assert_eq(c->copy->kind, PMEM_BACKEND_COPY);
+	cr_assert(c->flush->probe(pmem_backend_get_cpu()));
+	cr_assert(c->copy->probe(pmem_backend_get_cpu()));
+	cr_assert_eq((void *)pmem_ops.flush, (void *)c->flush->flush);
+	cr_assert_eq((void *)pmem_ops.drain, (void *)c->flush->drain);
+	cr_assert_eq((void *)pmem_ops.memmove_nt, (void *)c->copy->memmove_nt);
+	cr_assert_eq((void *)pmem_ops.memset_nt, (void *)c->copy->memset_nt);
+	cr_assert_eq(pmem_ops.movnt_threshold, c->movnt ? c->movnt_threshold
+			: SIZE_MAX);
+}
+
+Test(startup, cpu_is_x86_64_baseline)
+{
+	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
+	cr_assert(cpu->features & PMEM_CPU_SSE2);
+	cr_assert(cpu->features & PMEM_CPU_CLFLUSH);
+	cr_assert_gt(strlen(cpu->vendor), 0);
+	/* Dependent bits never appear alone. */
+	if (cpu->features & PMEM_CPU_AVX2)
+		cr_assert(cpu->features & PMEM_CPU_AVX);
+	if (cpu->features & (PMEM_CPU_AVX512BW | PMEM_CPU_AVX512VL))
+		cr_assert(cpu->features & PMEM_CPU_AVX512F);
+}
+
+/* The kernel's flags come from the same CPUID (and hide what XCR0 leaves
+ * off), so every bit must agree with /proc/cpuinfo. */
+Test(startup, cpu_matches_proc_cpuinfo)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (f == NULL)
+		cr_skip_test("SKIP cpu_matches_proc_cpuinfo: no /proc/cpuinfo");
+	static char line[16384];
+	char flags[16384] = "";
+	unsigned family = ~0u, model = ~0u;
+	while (fgets(line, sizeof(line), f)) {
+		if (!flags[0] && strncmp(line, "flags", 5) == 0)
+			snprintf(flags, sizeof(flags), " %s ",
+					strchr(line, ':') + 2);
+		if (family == ~0u && strncmp(line, "cpu family", 10) == 0)
+			family = (unsigned)atoi(strchr(line, ':') + 1);
+		if (model == ~0u && strncmp(line, "model\t", 6) == 0)
+			model = (unsigned)atoi(strchr(line, ':') + 1);
+	}
+	fclose(f);
+	char *nl = strchr(flags, '\n');
+	if (nl)
+		strcpy(nl, " ");
+	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
+	cr_assert_eq(cpu->family, family);
+	cr_assert_eq(cpu->model, model);
+	for (int i = 0; i < 64; i++) {
+		const char *name = pmem_cpu_feature_name(1ULL << i);
+		if (name == NULL)
+			continue;
+		char word[32];
+		snprintf(word, sizeof(word), " %s ", name);
+		int kernel = strstr(flags, word) != NULL;
+		int ours = (cpu->features & (1ULL << i)) != 0;
+		cr_assert_eq(ours, kernel, "%s: ours %d, /proc/cpuinfo %d",
+				name, ours, kernel);
+	}
+}
+
+Test(startup, features_str_lists_names)
+{
+	char buf[256];
+	cr_assert_str_eq(pmem_cpu_features_str(PMEM_CPU_SSE2 | PMEM_CPU_CLWB,
+			buf, sizeof(buf)), "sse2 clwb");
+	cr_assert_str_eq(pmem_cpu_features_str(0, buf, sizeof(buf)), "");
+	char small[8];
+	pmem_cpu_features_str(~0ULL, small, sizeof(small));
+	cr_assert_lt(strlen(small), sizeof(small));
+}
