@@ -1,0 +1,33 @@
+/*
+ * clwb -- write back with CLWB: like CLFLUSHOPT (ordered only by fences,
+ * durable after the drain's SFENCE) but the line may stay valid in the
+ * cache, so data read again soon does not miss (Intel SDM vol. 2A, CLWB).
+ */
+#include "backend_build.h"
+#include "flush_lines.h"
+
+static int probe(const struct pmem_cpu *cpu)
+{
+	return (cpu->features & PMEM_CPU_CLWB) != 0;
+}
+
+static void flush(const void *addr, size_t len)
+{
+	FOR_EACH_LINE(addr, len, pm_clwb);
+}
+
+static void drain(void)
+{
+	pm_sfence();
+}
+
+PMEM_BACKEND_DESCRIPTOR(clwb) = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "clwb",
+	.description = "CLWB each line (keeps it cached), SFENCE to drain",
+	.kind = PMEM_BACKEND_FLUSH,
+	.probe = probe,
+	.flush = flush,
+	.drain = drain,
+};

@@ -1,0 +1,42 @@
+/*
+ * msync-fallback -- makes a range durable with msync(MS_SYNC) of the pages
+ * that cover it: for mappings whose stores reach storage only through the
+ * kernel (a file system without DAX, a tmpfs file, a test).  Works on any
+ * CPU, at the price of a system call per flush.
+ */
+#include "backend_build.h"
+#include "pm_prims.h"
+
+static int probe(const struct pmem_cpu *cpu)
+{
+	(void)cpu;
+	return 1;
+}
+
+/*
+ * The flush interface cannot report errors; msync fails only for ranges
+ * that are not mapped (ENOMEM) or bad arguments, which pmem_persist does
+ * not promise to detect either.
+ */
+static void flush(const void *addr, size_t len)
+{
+	(void)pm_msync(addr, len);
+}
+
+/* msync is synchronous, but the copy backends' non-temporal stores still
+ * need a fence. */
+static void drain(void)
+{
+	pm_sfence();
+}
+
+PMEM_BACKEND_DESCRIPTOR(msync_fallback) = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "msync-fallback",
+	.description = "msync(MS_SYNC) of the covering pages (no flush instructions)",
+	.kind = PMEM_BACKEND_FLUSH,
+	.probe = probe,
+	.flush = flush,
+	.drain = drain,
+};

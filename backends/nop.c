@@ -1,0 +1,36 @@
+/*
+ * nop -- no cache flushing: for eADR platforms, where the caches are in
+ * the persistence domain (pmem_has_auto_flush), for PMEM_NO_FLUSH=1, and
+ * for experiments.  The drain still fences, because non-temporal stores
+ * sit in write-combining buffers outside the cache until an SFENCE.
+ */
+#include "backend_build.h"
+#include "pm_prims.h"
+
+static int probe(const struct pmem_cpu *cpu)
+{
+	(void)cpu;
+	return 1;
+}
+
+static void flush(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+}
+
+static void drain(void)
+{
+	pm_sfence();
+}
+
+PMEM_BACKEND_DESCRIPTOR(nop) = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "nop",
+	.description = "no flush (eADR or PMEM_NO_FLUSH); SFENCE to drain",
+	.kind = PMEM_BACKEND_FLUSH,
+	.probe = probe,
+	.flush = flush,
+	.drain = drain,
+};

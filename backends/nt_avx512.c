@@ -1,0 +1,38 @@
+/*
+ * nt-avx512 -- non-temporal copies with 64-byte VMOVNTDQ on ZMM registers:
+ * one store per cache line.  The copy logic is nt_copy.h.
+ */
+#include "backend_build.h"
+#include "pm_prims.h"
+
+#define NT_VEC __m512i
+#define NT_W 64
+#define NT_LOADU(p) _mm512_loadu_si512((const void *)(p))
+#define NT_STORE(p, v) pm_nt_store64((p), (v))
+#define NT_SET1(c) _mm512_set1_epi8((char)(c))
+#include "nt_copy.h"
+
+/* Require every AVX-512 subset this file is compiled with: the compiler
+ * may use any of them. */
+static int probe(const struct pmem_cpu *cpu)
+{
+	uint64_t need = PMEM_CPU_AVX512F;
+#ifdef __AVX512BW__
+	need |= PMEM_CPU_AVX512BW;
+#endif
+#ifdef __AVX512VL__
+	need |= PMEM_CPU_AVX512VL;
+#endif
+	return (cpu->features & need) == need;
+}
+
+PMEM_BACKEND_DESCRIPTOR(nt_avx512) = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "nt-avx512",
+	.description = "non-temporal 64-byte stores (AVX-512F)",
+	.kind = PMEM_BACKEND_COPY,
+	.probe = probe,
+	.memmove_nt = memmove_nt,
+	.memset_nt = memset_nt,
+};

@@ -1,0 +1,157 @@
+/*
+ * nt_copy.h -- the copy logic of the nt-* backends, written once and
+ * instantiated per vector width.  The including file defines:
+ *
+ *   NT_VEC          the vector type (__m128i, __m256i, __m512i)
+ *   NT_W            its width in bytes: 16, 32 or 64
+ *   NT_LOADU(p)     unaligned load of one vector from p
+ *   NT_STORE(p, v)  non-temporal store of v to NT_W-aligned p (pm_nt_storeN)
+ *   NT_SET1(c)      a vector of the byte (unsigned char)c
+ *
+ * and gets the static functions memmove_nt() and memset_nt() of
+ * libpmem_backend.h.
+ *
+ * Shape: the destination is split at 64-byte boundaries.  Whole lines are
+ * written with non-temporal stores, four lines (256 bytes) per loop
+ * iteration with all loads before the stores, then single lines.  The
+ * partial line at each end is stored temporally and passed to `flush`:
+ * a partial NT line would leave a half-filled write-combining buffer, and
+ * the bytes around it are not ours to write.  A range holding no whole line
+ * is stored temporally and flushed as a whole.
+ */
+#ifndef PMEM_NT_COPY_H
+#define PMEM_NT_COPY_H 1
+
+#include <stdint.h>
+#include "pm_prims.h"
+
+#define NT_BLOCK (4 * PM_LINE)		/* bytes per main-loop iteration */
+#define NT_PER_BLOCK (NT_BLOCK / NT_W)	/* vectors per iteration */
+#define NT_PER_LINE (PM_LINE / NT_W)
+
+/* Moves n vectors (a compile-time constant) from s to d: all loads, then
+ * all stores, so an overlap within the block cannot corrupt it. */
+#define NT_MOVE_VECS(d, s, n) do { \
+	NT_VEC v_[n]; \
+	_Pragma("GCC unroll 16") \
+	for (unsigned i_ = 0; i_ < (n); i_++) \
+		v_[i_] = NT_LOADU((const char *)(s) + i_ * NT_W); \
+	_Pragma("GCC unroll 16") \
+	for (unsigned i_ = 0; i_ < (n); i_++) \
+		NT_STORE((char *)(d) + i_ * NT_W, v_[i_]); \
+} while (0)
+
+#define NT_FILL_VECS(d, v, n) do { \
+	_Pragma("GCC unroll 16") \
+	for (unsigned i_ = 0; i_ < (n); i_++) \
+		NT_STORE((char *)(d) + i_ * NT_W, (v)); \
+} while (0)
+
+/* Temporal store of a partial line (or a small range), then its flush. */
+static inline void nt_edge_copy(char *d, const char *s, size_t len,
+		pmem_flush_fn *flush)
+{
+	pm_store_copy(d, s, len);
+	flush(d, len);
+}
+
+static inline void nt_edge_fill(char *d, int c, size_t len,
+		pmem_flush_fn *flush)
+{
+	pm_store_fill(d, c, len);
+	flush(d, len);
+}
+
+/* Ascending addresses: right when dst does not lie inside (src, src+len). */
+static void nt_copy_fwd(char *d, const char *s, size_t len,
+		pmem_flush_fn *flush)
+{
+	size_t head = (size_t)(-(uintptr_t)d & (PM_LINE - 1));
+
+	if (len < head + PM_LINE) {
+		nt_edge_copy(d, s, len, flush);
+		return;
+	}
+	if (head) {
+		nt_edge_copy(d, s, head, flush);
+		d += head;
+		s += head;
+		len -= head;
+	}
+	for (; len >= NT_BLOCK; len -= NT_BLOCK, d += NT_BLOCK, s += NT_BLOCK)
+		NT_MOVE_VECS(d, s, NT_PER_BLOCK);
+	for (; len >= PM_LINE; len -= PM_LINE, d += PM_LINE, s += PM_LINE)
+		NT_MOVE_VECS(d, s, NT_PER_LINE);
+	if (len)
+		nt_edge_copy(d, s, len, flush);
+}
+
+/* Descending addresses, for dst inside (src, src+len): every block is
+ * loaded before the stores that could overwrite its source. */
+static void nt_copy_bwd(char *d, const char *s, size_t len,
+		pmem_flush_fn *flush)
+{
+	char *de = d + len;
+	const char *se = s + len;
+	size_t tail = (size_t)((uintptr_t)de & (PM_LINE - 1));
+
+	if (len < tail + PM_LINE) {
+		nt_edge_copy(d, s, len, flush);
+		return;
+	}
+	if (tail) {
+		de -= tail;
+		se -= tail;
+		len -= tail;
+		nt_edge_copy(de, se, tail, flush);
+	}
+	for (; len >= NT_BLOCK; len -= NT_BLOCK) {
+		de -= NT_BLOCK;
+		se -= NT_BLOCK;
+		NT_MOVE_VECS(de, se, NT_PER_BLOCK);
+	}
+	for (; len >= PM_LINE; len -= PM_LINE) {
+		de -= PM_LINE;
+		se -= PM_LINE;
+		NT_MOVE_VECS(de, se, NT_PER_LINE);
+	}
+	if (len)
+		nt_edge_copy(d, s, len, flush);
+}
+
+static void *memmove_nt(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush)
+{
+	/* One unsigned compare: src <= dst < src + len. */
+	if ((uintptr_t)dst - (uintptr_t)src < len)
+		nt_copy_bwd(dst, src, len, flush);
+	else
+		nt_copy_fwd(dst, src, len, flush);
+	return dst;
+}
+
+static void *memset_nt(void *dst, int c, size_t len, pmem_flush_fn *flush)
+{
+	char *d = dst;
+	size_t head = (size_t)(-(uintptr_t)d & (PM_LINE - 1));
+
+	if (len < head + PM_LINE) {
+		nt_edge_fill(d, c, len, flush);
+		return dst;
+	}
+	if (head) {
+		nt_edge_fill(d, c, head, flush);
+		d += head;
+		len -= head;
+	}
+	NT_VEC v = NT_SET1(c);
+	for (; len >= NT_BLOCK; len -= NT_BLOCK, d += NT_BLOCK)
+		NT_FILL_VECS(d, v, NT_PER_BLOCK);
+	for (; len >= PM_LINE; len -= PM_LINE, d += PM_LINE)
+		NT_FILL_VECS(d, v, NT_PER_LINE);
+	if (len)
+		nt_edge_fill(d, c, len, flush);
+	return dst;
+}
+
+#endif

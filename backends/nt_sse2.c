@@ -1,0 +1,29 @@
+/*
+ * nt-sse2 -- non-temporal copies with 16-byte MOVNTDQ, on every x86-64.
+ * The copy logic is nt_copy.h.
+ */
+#include "backend_build.h"
+#include "pm_prims.h"
+
+#define NT_VEC __m128i
+#define NT_W 16
+#define NT_LOADU(p) _mm_loadu_si128((const __m128i *)(p))
+#define NT_STORE(p, v) pm_nt_store16((p), (v))
+#define NT_SET1(c) _mm_set1_epi8((char)(c))
+#include "nt_copy.h"
+
+static int probe(const struct pmem_cpu *cpu)
+{
+	return (cpu->features & PMEM_CPU_SSE2) != 0;
+}
+
+PMEM_BACKEND_DESCRIPTOR(nt_sse2) = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "nt-sse2",
+	.description = "non-temporal 16-byte stores (SSE2)",
+	.kind = PMEM_BACKEND_COPY,
+	.probe = probe,
+	.memmove_nt = memmove_nt,
+	.memset_nt = memset_nt,
+};
