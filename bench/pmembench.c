@@ -1,0 +1,962 @@
+/*
+ * pmembench -- times every flush and copy operation of our libpmem against
+ * PMDK's libpmem, and plain libc memcpy/memset, in one process.
+ *
+ * Fairness: each library variant is loaded with dlmopen(LM_ID_NEWLM) into a
+ * namespace of its own, after the PMEM_* environment of that variant has
+ * been set, so its constructor sees exactly that environment (both
+ * libraries read it once at load).  All variants then run the same measuring
+ * loop on the same buffers, in one process pinned to one CPU, interleaved:
+ * after a warm-up batch of each, round r runs the variants in order when r
+ * is even and in reverse when r is odd (A B B A ...), so slow drifts of the
+ * machine hit every variant alike.  A second copy of the baseline (PMDK's
+ * automatic choice) is measured the same way to show the noise.
+ *
+ * Memory: no persistent memory here, so the destination is 1 GiB of
+ * anonymous memory (transparent huge pages asked for), walked sequentially
+ * so every operation writes lines no cache holds; sources come from a warm
+ * window for small sizes and stream from memory for large ones.
+ *
+ * Output: a table on stdout, a CSV (--csv) for bench/plot.py.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpmem_backend.h"
+
+extern char **environ;
+
+#define KiB (1024ul)
+#define MiB (1024ul * KiB)
+#define GiB (1024ul * MiB)
+
+#define DST_REGION (1 * GiB)
+#define SRC_REGION (512 * MiB)
+#define SRC_WARM (4 * MiB)	/* source window for small operations */
+#define ND_CALLS 4		/* _nodrain calls per drain */
+#define FLUSH_PIECE 32		/* bytes per pmem_flush in the flush op */
+#define MAX_VARIANTS 24
+#define MAX_SIZES 32
+#define MAX_ROUNDS 101
+
+/* ---- the functions measured, one table per variant ---- */
+
+struct fns {
+	void *(*memcpy_persist)(void *, const void *, size_t);
+	void *(*memmove_persist)(void *, const void *, size_t);
+	void *(*memset_persist)(void *, int, size_t);
+	void *(*memcpy_nodrain)(void *, const void *, size_t);
+	void *(*memset_nodrain)(void *, int, size_t);
+	void (*persist)(const void *, size_t);
+	void (*flush)(const void *, size_t);
+	void (*drain)(void);
+};
+
+struct variant {
+	char label[32];
+	char lib[16];		/* "ours", "pmdk", "plain" */
+	char env[160];		/* VAR=VAL[:VAR=VAL...] set before loading */
+	char what[192];		/* what it runs, when the library says */
+	struct fns f;
+	void *handle;
+	int is_baseline, is_noise;
+};
+
+static void noop_persist(const void *a, size_t n) { (void)a; (void)n; }
+static void noop_drain(void) { }
+
+static const struct fns plain_fns = {
+	memcpy, memmove, memset, memcpy, memset,
+	noop_persist, noop_persist, noop_drain,
+};
+
+/* ---- operations ---- */
+
+enum op {
+	OP_MEMCPY, OP_MEMMOVE, OP_MEMSET, OP_MEMCPY_ND, OP_MEMSET_ND,
+	OP_PERSIST, OP_FLUSH, NOPS
+};
+
+static const struct {
+	const char *name;
+	const char *what;
+} opinfo[NOPS] = {
+	{ "memcpy_persist", "pmem_memcpy_persist(dst, src, n)" },
+	{ "memmove_persist", "pmem_memmove_persist(p + n/2, p, n), overlapping" },
+	{ "memset_persist", "pmem_memset_persist(dst, c, n)" },
+	{ "memcpy_nodrain4", "4 x pmem_memcpy_nodrain(dst+i*n, src, n), 1 pmem_drain" },
+	{ "memset_nodrain4", "4 x pmem_memset_nodrain(dst+i*n, c, n), 1 pmem_drain" },
+	{ "persist_stores", "memset(dst, c, n) then pmem_persist(dst, n)" },
+	{ "flush32_drain", "memset(dst, c, n), pmem_flush of each 32 B, pmem_drain" },
+};
+
+/* Bytes of destination one operation writes. */
+static size_t op_bytes(enum op op, size_t n)
+{
+	return (op == OP_MEMCPY_ND || op == OP_MEMSET_ND) ? ND_CALLS * n : n;
+}
+
+/* Bytes of destination one operation covers (the overlapping move spans
+ * 1.5 n). */
+static size_t op_span(enum op op, size_t n)
+{
+	return op == OP_MEMMOVE ? n + n / 2 : op_bytes(op, n);
+}
+
+static char *dst_base, *src_base;
+static size_t dst_pos, src_pos;
+static size_t dst_window = DST_REGION;	/* --window: bytes walked */
+
+static inline size_t align64(size_t x) { return (x + 63) & ~(size_t)63; }
+
+/* Next destination: sequential, 64-byte aligned, wrapping in the region. */
+static inline char *next_dst(size_t span)
+{
+	span = align64(span);
+	if (dst_pos + span > dst_window)
+		dst_pos = 0;
+	char *p = dst_base + dst_pos;
+	dst_pos += span;
+	return p;
+}
+
+static inline const char *next_src(size_t span)
+{
+	span = align64(span);
+	size_t win = 4 * span > SRC_WARM ? 4 * span : SRC_WARM;
+	if (win > SRC_REGION)
+		win = SRC_REGION;
+	if (src_pos + span > win)
+		src_pos = 0;
+	const char *p = src_base + src_pos;
+	src_pos += span;
+	return p;
+}
+
+/*
+ * Batches are timed in this thread's CPU time: on a shared 2-core machine
+ * a batch is often preempted, and wall time then adds whole time slices of
+ * other programs (seen as batches 3x and 5x slower).  --wall uses the
+ * monotonic clock instead.
+ */
+static clockid_t batch_clock = CLOCK_THREAD_CPUTIME_ID;
+
+static inline uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One batch of `iters` operations; returns elapsed ns. */
+static uint64_t run_batch(const struct fns *f, enum op op, size_t n,
+		size_t iters)
+{
+	size_t span = op_span(op, n);
+	uint64_t t0 = clock_ns(batch_clock);
+	for (size_t it = 0; it < iters; it++) {
+		char *d = next_dst(span);
+		switch (op) {
+		case OP_MEMCPY:
+			f->memcpy_persist(d, next_src(n), n);
+			break;
+		case OP_MEMMOVE:
+			f->memmove_persist(d + n / 2, d, n);
+			break;
+		case OP_MEMSET:
+			f->memset_persist(d, (int)(it & 0xff), n);
+			break;
+		case OP_MEMCPY_ND: {
+			const char *s = next_src(n);
+			for (int i = 0; i < ND_CALLS; i++)
+				f->memcpy_nodrain(d + i * n, s, n);
+			f->drain();
+			break;
+		}
+		case OP_MEMSET_ND:
+			for (int i = 0; i < ND_CALLS; i++)
+				f->memset_nodrain(d + i * n, (int)(it & 0xff), n);
+			f->drain();
+			break;
+		case OP_PERSIST:
+			memset(d, (int)(it & 0xff), n);
+			f->persist(d, n);
+			break;
+		case OP_FLUSH:
+			memset(d, (int)(it & 0xff), n);
+			for (size_t o = 0; o < n; o += FLUSH_PIECE)
+				f->flush(d + o, n - o < FLUSH_PIECE ? n - o
+								    : FLUSH_PIECE);
+			f->drain();
+			break;
+		default:
+			break;
+		}
+	}
+	return clock_ns(batch_clock) - t0;
+}
+
+/*
+ * Untimed, after each batch: write back whatever the batch left dirty in
+ * the caches (plain memcpy leaves up to the whole L3 dirty), so its
+ * write-back is not charged to the next variant.
+ */
+static void clflush_range(size_t a, size_t b)
+{
+	for (size_t o = a & ~(size_t)63; o < b; o += 64)
+		__builtin_ia32_clflush(dst_base + o);
+}
+
+/* [start, end) of the walk, wrapped when end < start; the last 64 MiB
+ * written is more than any cache holds. */
+static void scrub(size_t start, size_t end)
+{
+	const size_t cap = 64 * MiB;
+	if (dst_window <= cap)
+		clflush_range(0, dst_window);
+	else if (end >= start)
+		clflush_range(end - start > cap ? end - cap : start, end);
+	else if (end >= cap)
+		clflush_range(end - cap, end);
+	else {
+		clflush_range(0, end);
+		clflush_range(dst_window - (cap - end), dst_window);
+	}
+	__builtin_ia32_sfence();
+}
+
+/* ---- loading the variants ---- */
+
+static const char *our_lib = NULL;
+static const char *pmdk_lib = "/usr/lib/x86_64-linux-gnu/libpmem.so.1";
+
+/* Removes every PMEM_* variable, then sets the variant's own. */
+static void set_variant_env(const char *spec)
+{
+	char names[64][64];
+	int k = 0;
+	for (char **e = environ; *e && k < 64; e++) {
+		if (strncmp(*e, "PMEM_", 5) != 0)
+			continue;
+		const char *eq = strchr(*e, '=');
+		size_t l = eq ? (size_t)(eq - *e) : strlen(*e);
+		if (l >= sizeof(names[0]))
+			continue;
+		memcpy(names[k], *e, l);
+		names[k++][l] = 0;
+	}
+	for (int i = 0; i < k; i++)
+		unsetenv(names[i]);
+	char buf[sizeof(((struct variant *)0)->env)];
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (char *tok = strtok(buf, ":"); tok; tok = strtok(NULL, ":")) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		setenv(tok, eq + 1, 1);
+	}
+}
+
+#define SYM(h, name) dlsym((h), (name))
+
+static int load_variant(struct variant *v)
+{
+	if (strcmp(v->lib, "plain") == 0) {
+		v->f = plain_fns;
+		snprintf(v->what, sizeof(v->what), "libc memcpy/memset, no flush");
+		return 0;
+	}
+	const char *path = strcmp(v->lib, "ours") == 0 ? our_lib
+		: strcmp(v->lib, "pmdk") == 0 ? pmdk_lib : v->lib;
+	set_variant_env(v->env);
+	void *h = dlmopen(LM_ID_NEWLM, path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		set_variant_env("");
+		fprintf(stderr, "pmembench: %s: %s\n", v->label, dlerror());
+		return -1;
+	}
+	/* The namespace's own libc must have seen the variant's variables
+	 * (its environ is ours): check through its getenv. */
+	char *(*ns_getenv)(const char *) = SYM(h, "getenv");
+	char buf[sizeof(v->env)];
+	snprintf(buf, sizeof(buf), "%s", v->env);
+	for (char *tok = strtok(buf, ":"); tok && ns_getenv;
+	     tok = strtok(NULL, ":")) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		const char *got = ns_getenv(tok);
+		if (!got || strcmp(got, eq + 1)) {
+			fprintf(stderr, "pmembench: %s: the library did not "
+				"see %s\n", v->label, tok);
+			set_variant_env("");
+			return -1;
+		}
+	}
+	set_variant_env("");
+	v->handle = h;
+	v->f.memcpy_persist = SYM(h, "pmem_memcpy_persist");
+	v->f.memmove_persist = SYM(h, "pmem_memmove_persist");
+	v->f.memset_persist = SYM(h, "pmem_memset_persist");
+	v->f.memcpy_nodrain = SYM(h, "pmem_memcpy_nodrain");
+	v->f.memset_nodrain = SYM(h, "pmem_memset_nodrain");
+	v->f.persist = SYM(h, "pmem_persist");
+	v->f.flush = SYM(h, "pmem_flush");
+	v->f.drain = SYM(h, "pmem_drain");
+	void **p = (void **)&v->f;
+	for (size_t i = 0; i < sizeof(v->f) / sizeof(void *); i++)
+		if (!p[i]) {
+			fprintf(stderr, "pmembench: %s: missing symbol\n",
+				v->label);
+			return -1;
+		}
+	/* Our library says what it chose; PMDK's cannot. */
+	const struct pmem_backend_choice *(*choice)(void) =
+		SYM(h, "pmem_backend_get_choice");
+	if (choice) {
+		const struct pmem_backend_choice *c = choice();
+		if (c->refusal) {
+			fprintf(stderr, "SKIP %s: refused: %s\n", v->label,
+				c->refusal);
+			return -1;
+		}
+		snprintf(v->what, sizeof(v->what), "%s,%s thr=%zu%s",
+			 c->flush ? c->flush->name : "?",
+			 c->copy ? c->copy->name : "?",
+			 c->movnt_threshold, c->movnt ? "" : " no-movnt");
+	} else {
+		snprintf(v->what, sizeof(v->what), "%s", v->env[0] ? v->env
+								  : "automatic");
+	}
+	return 0;
+}
+
+/* The variant must produce the right bytes before it is timed. */
+static int verify_variant(const struct variant *v)
+{
+	static unsigned char a[8192], b[8192], ref[8192];
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = (unsigned char)(i * 7 + 3);
+	const size_t lens[] = { 1, 8, 63, 100, 255, 256, 3000, 4096 + 13 };
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		size_t n = lens[k];
+		memset(b, 0, sizeof(b));
+		v->f.memcpy_persist(b + 5, a, n);
+		if (memcmp(b + 5, a, n) || b[4] || b[5 + n])
+			return -1;
+		memcpy(ref, b, sizeof(b));
+		memmove(ref + 5 + n / 3, ref + 5, n);
+		v->f.memmove_persist(b + 5 + n / 3, b + 5, n);
+		if (memcmp(b, ref, sizeof(b)))
+			return -1;
+		v->f.memset_persist(b + 3, 0x5a, n);
+		memset(ref + 3, 0x5a, n);
+		if (memcmp(b, ref, sizeof(b)))
+			return -1;
+	}
+	return 0;
+}
+
+/* Our linked-in backends this CPU can run, queried from a loaded copy. */
+static int usable_backends(void *h, int kind, const char **names, int max)
+{
+	const struct pmem_backend *(*get)(unsigned) =
+		SYM(h, "pmem_backend_get_static");
+	const struct pmem_cpu *(*cpu)(void) = SYM(h, "pmem_backend_get_cpu");
+	int k = 0;
+	if (!get || !cpu)
+		return 0;
+	for (unsigned i = 0; get(i) && k < max; i++) {
+		const struct pmem_backend *b = get(i);
+		if ((int)b->kind != kind || !b->probe(cpu()))
+			continue;
+		/* msync-fallback and nop are not CPU flush strategies */
+		if (!strcmp(b->name, "msync-fallback") ||
+		    !strcmp(b->name, "nop"))
+			continue;
+		names[k++] = b->name;
+	}
+	return k;
+}
+
+/* ---- statistics ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double quantile(const double *v, int n, double q)
+{
+	double t[MAX_ROUNDS];
+	memcpy(t, v, sizeof(double) * (size_t)n);
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	double pos = q * (n - 1);
+	int lo = (int)pos;
+	double fr = pos - lo;
+	return lo + 1 < n ? t[lo] * (1 - fr) + t[lo + 1] * fr : t[lo];
+}
+
+/* ---- options ---- */
+
+static struct variant vars[MAX_VARIANTS];
+static int nvars;
+static size_t sizes[MAX_SIZES];
+static int nsizes;
+static int ops_on[NOPS];
+static int rounds = 5;
+static double batch_ms = 2.0;
+static const char *csv_path;
+static int do_startup = 1;
+static int show_raw;	/* --raw: every round's ns/op */
+static const char *startup_prog;
+
+static void add_variant(const char *label, const char *lib, const char *env)
+{
+	if (nvars == MAX_VARIANTS) {
+		fprintf(stderr, "pmembench: too many variants\n");
+		exit(2);
+	}
+	struct variant *v = &vars[nvars++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->label, sizeof(v->label), "%s", label);
+	snprintf(v->lib, sizeof(v->lib), "%s", lib);
+	snprintf(v->env, sizeof(v->env), "%s", env ? env : "");
+}
+
+/* LABEL=LIB[:VAR=VAL...] */
+static void parse_variant(const char *arg)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", arg);
+	char *eq = strchr(buf, '=');
+	if (!eq) {
+		fprintf(stderr, "pmembench: --variant LABEL=LIB[:VAR=VAL...]\n");
+		exit(2);
+	}
+	*eq = 0;
+	char *lib = eq + 1, *env = strchr(lib, ':');
+	if (env)
+		*env++ = 0;
+	add_variant(buf, lib, env);
+}
+
+static size_t parse_size(const char *s)
+{
+	char *end;
+	size_t v = strtoull(s, &end, 0);
+	if (*end == 'K' || *end == 'k')
+		v *= KiB, end++;
+	else if (*end == 'M' || *end == 'm')
+		v *= MiB, end++;
+	else if (*end == 'G' || *end == 'g')
+		v *= GiB, end++;
+	if (*end == 'i')
+		end++;
+	if (*end == '+')
+		v += strtoull(end + 1, &end, 0);
+	if (*end || v == 0 || v > GiB) {
+		fprintf(stderr, "pmembench: bad size '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse_sizes(const char *list)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", list);
+	nsizes = 0;
+	for (char *t = strtok(buf, ","); t && nsizes < MAX_SIZES;
+	     t = strtok(NULL, ","))
+		if ((sizes[nsizes++] = parse_size(t)) > 64 * MiB) {
+			fprintf(stderr, "pmembench: sizes up to 64Mi\n");
+			exit(2);
+		}
+}
+
+static void parse_ops(const char *list)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", list);
+	memset(ops_on, 0, sizeof(ops_on));
+	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+		int found = 0;
+		for (int o = 0; o < NOPS; o++)
+			if (!strcmp(t, opinfo[o].name) ||
+			    !strncmp(opinfo[o].name, t, strlen(t)))
+				ops_on[o] = found = 1;
+		if (!found) {
+			fprintf(stderr, "pmembench: unknown op '%s'\n", t);
+			exit(2);
+		}
+	}
+}
+
+static void usage(void)
+{
+	printf(
+"usage: pmembench [--quick | --full] [options]\n"
+"  --quick            default: 5 rounds, 2 ms batches, 12 sizes\n"
+"  --full             15 rounds, 10 ms batches, 21 sizes\n"
+"  --rounds N         timed rounds per variant (median over them)\n"
+"  --batch-ms MS      minimum length of one timed batch\n"
+"  --sizes LIST       e.g. 8,64,1K,3000,1M+13,64M\n"
+"  --ops LIST         prefixes of:");
+	for (int o = 0; o < NOPS; o++)
+		printf(" %s", opinfo[o].name);
+	printf("\n"
+"  -v, --variant L=LIB[:VAR=VAL...]  replace the default variants (repeatable);\n"
+"                     LIB is ours, pmdk, plain or a path; the first one\n"
+"                     given is the baseline of the ratios\n"
+"  --lib PATH         our libpmem.so.1 (default: next to this program)\n"
+"  --pmdk PATH        PMDK's libpmem.so.1 (default %s)\n"
+"  --csv PATH         write every result as CSV\n"
+"  --no-startup       skip the start-up comparison\n"
+"  --startup-prog P   program for the start-up comparison\n"
+"  --raw              print every round's ns/op\n"
+"  --wall             time batches by the wall clock, not thread CPU time\n"
+"  --window BYTES     destination bytes walked before wrapping (default\n"
+"                     1Gi: never cached; e.g. 64K keeps small ops hot)\n",
+	       pmdk_lib);
+}
+
+/* ---- start-up: a program that calls pmem_persist once ---- */
+
+static double spawn_ns(const char *prog, const char *libdir)
+{
+	char ld[600];
+	snprintf(ld, sizeof(ld), "LD_LIBRARY_PATH=%s", libdir);
+	char *envp[64];
+	int k = 0;
+	envp[k++] = ld;
+	for (char **e = environ; *e && k < 63; e++)
+		if (strncmp(*e, "PMEM", 4) && strncmp(*e, "LD_LIBRARY_PATH=", 16)
+		    && strncmp(*e, "GLIBC_TUNABLES=", 15))
+			envp[k++] = *e;
+	envp[k] = NULL;
+	char *argv[] = { (char *)prog, NULL };
+	pid_t pid;
+	uint64_t t0 = now_ns();
+	if (posix_spawn(&pid, prog, NULL, NULL, argv, envp) != 0)
+		return -1;
+	int st;
+	waitpid(pid, &st, 0);
+	uint64_t t = now_ns() - t0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? (double)t : -1;
+}
+
+static void startup_compare(FILE *csv)
+{
+	char ourdir[512], pmdkdir[512];
+	snprintf(ourdir, sizeof(ourdir), "%s", our_lib);
+	snprintf(pmdkdir, sizeof(pmdkdir), "%s", pmdk_lib);
+	*strrchr(ourdir, '/') = 0;
+	*strrchr(pmdkdir, '/') = 0;
+	if (access(startup_prog, X_OK) != 0) {
+		printf("\nstart-up: SKIP (%s not built)\n", startup_prog);
+		return;
+	}
+	enum { N = 101 };
+	double t[2][N];
+	for (int w = 0; w < 10; w++) {	/* warm the page cache */
+		spawn_ns(startup_prog, ourdir);
+		spawn_ns(startup_prog, pmdkdir);
+	}
+	for (int i = 0; i < N; i++) {
+		int first = i & 1;	/* A B B A */
+		t[first][i] = spawn_ns(startup_prog, first ? pmdkdir : ourdir);
+		t[!first][i] = spawn_ns(startup_prog, first ? ourdir : pmdkdir);
+		if (t[0][i] < 0 || t[1][i] < 0) {
+			printf("\nstart-up: the program failed\n");
+			return;
+		}
+	}
+	double mo = quantile(t[0], N, 0.5), mp = quantile(t[1], N, 0.5);
+	printf("\nstart-up (exec of a program calling pmem_persist once, "
+	       "median of %d, A B B A):\n"
+	       "  ours %.0f us   PMDK %.0f us   PMDK/ours %.3f "
+	       "(IQR ours %.0f-%.0f, PMDK %.0f-%.0f us)\n", N, mo / 1e3,
+	       mp / 1e3, mp / mo, quantile(t[0], N, .25) / 1e3,
+	       quantile(t[0], N, .75) / 1e3, quantile(t[1], N, .25) / 1e3,
+	       quantile(t[1], N, .75) / 1e3);
+	if (csv) {
+		fprintf(csv, "startup,0,ours,ours,,1,1,%d,%.0f,0,%.4f,%.0f,%.0f\n",
+			N, mo, mp / mo, quantile(t[0], N, .25),
+			quantile(t[0], N, .75));
+		fprintf(csv, "startup,0,pmdk,pmdk,,1,1,%d,%.0f,0,1,%.0f,%.0f\n",
+			N, mp, quantile(t[1], N, .25), quantile(t[1], N, .75));
+	}
+}
+
+/* ---- the run ---- */
+
+static void default_variants(void)
+{
+	add_variant("pmdk", "pmdk", "");
+	add_variant("pmdk2", "pmdk", "");	/* the noise */
+	add_variant("ours", "ours", "");
+	add_variant("pmdk-sse2", "pmdk", "PMEM_AVX=0");
+	add_variant("pmdk-nomovnt", "pmdk", "PMEM_NO_MOVNT=1");
+	add_variant("pmdk-cflopt", "pmdk", "PMEM_NO_CLWB=1");
+	add_variant("pmdk-clflush", "pmdk",
+		    "PMEM_NO_CLWB=1:PMEM_NO_CLFLUSHOPT=1");
+	add_variant("plain", "plain", "");
+}
+
+/* Adds ours forced to every flush,copy pair the CPU runs. */
+static void add_pairs(void *ours_handle)
+{
+	const char *fl[8], *cp[8];
+	int nf = usable_backends(ours_handle, PMEM_BACKEND_FLUSH, fl, 8);
+	int nc = usable_backends(ours_handle, PMEM_BACKEND_COPY, cp, 8);
+	for (int i = 0; i < nf; i++)
+		for (int j = 0; j < nc; j++) {
+			char label[32], env[96];
+			snprintf(label, sizeof(label), "%s,%s", fl[i], cp[j]);
+			snprintf(env, sizeof(env), "PMEM_BACKEND=%s,%s", fl[i],
+				 cp[j]);
+			add_variant(label, "ours", env);
+			struct variant *v = &vars[nvars - 1];
+			if (load_variant(v) || verify_variant(v)) {
+				nvars--;
+				continue;
+			}
+		}
+}
+
+static void reexec_with_namespaces(char **argv)
+{
+	/* Each namespace needs static TLS for its own libc; glibc reserves
+	 * it for rtld.nns namespaces, read only at start-up. */
+	if (getenv("PMEMBENCH_NNS"))
+		return;
+	const char *old = getenv("GLIBC_TUNABLES");
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s%sglibc.rtld.nns=16", old ? old : "",
+		 old ? ":" : "");
+	setenv("GLIBC_TUNABLES", buf, 1);
+	setenv("PMEMBENCH_NNS", "1", 1);
+	execv("/proc/self/exe", argv);
+	perror("pmembench: re-exec");	/* go on with fewer namespaces */
+}
+
+int main(int argc, char **argv)
+{
+	static char ourbuf[600], progbuf[600];
+	int full = 0, user_variants = 0;
+	const char *sizes_arg = NULL;
+	reexec_with_namespaces(argv);
+	for (int o = 0; o < NOPS; o++)
+		ops_on[o] = 1;
+
+	static const struct option lo[] = {
+		{ "quick", no_argument, 0, 'q' },
+		{ "full", no_argument, 0, 'F' },
+		{ "rounds", required_argument, 0, 'r' },
+		{ "batch-ms", required_argument, 0, 'b' },
+		{ "sizes", required_argument, 0, 's' },
+		{ "ops", required_argument, 0, 'o' },
+		{ "variant", required_argument, 0, 'v' },
+		{ "lib", required_argument, 0, 'l' },
+		{ "pmdk", required_argument, 0, 'p' },
+		{ "csv", required_argument, 0, 'c' },
+		{ "no-startup", no_argument, 0, 'S' },
+		{ "startup-prog", required_argument, 0, 'P' },
+		{ "window", required_argument, 0, 'w' },
+		{ "raw", no_argument, 0, 'R' },
+		{ "wall", no_argument, 0, 'W' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int c, rounds_set = 0, batch_set = 0;
+	while ((c = getopt_long(argc, argv, "hv:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'q': full = 0; break;
+		case 'F': full = 1; break;
+		case 'r': rounds = atoi(optarg); rounds_set = 1; break;
+		case 'b': batch_ms = atof(optarg); batch_set = 1; break;
+		case 's': sizes_arg = optarg; break;
+		case 'o': parse_ops(optarg); break;
+		case 'v': parse_variant(optarg); user_variants = 1; break;
+		case 'l': our_lib = optarg; break;
+		case 'p': pmdk_lib = optarg; break;
+		case 'c': csv_path = optarg; break;
+		case 'S': do_startup = 0; break;
+		case 'P': startup_prog = optarg; break;
+		case 'w': dst_window = parse_size(optarg); break;
+		case 'R': show_raw = 1; break;
+		case 'W': batch_clock = CLOCK_MONOTONIC; break;
+		case 'h': usage(); return 0;
+		default: usage(); return 2;
+		}
+	}
+	if (!rounds_set)
+		rounds = full ? 15 : 5;
+	if (!batch_set)
+		batch_ms = full ? 10.0 : 2.0;
+	if (rounds < 1 || rounds > MAX_ROUNDS) {
+		fprintf(stderr, "pmembench: rounds 1..%d\n", MAX_ROUNDS);
+		return 2;
+	}
+	parse_sizes(sizes_arg ? sizes_arg : full ?
+		"8,16,32,64,100,128,256,512,1K,2K,3000,4K,8K,16K,64K,256K,1M,"
+		"1M+13,4M,16M,64M" :
+		"8,64,100,256,1K,3000,4K,64K,1M,1M+13,16M,64M");
+
+	/* Defaults: our library and the start-up program sit next to us. */
+	ssize_t l = readlink("/proc/self/exe", progbuf, sizeof(progbuf) - 1);
+	if (l > 0) {
+		progbuf[l] = 0;
+		*strrchr(progbuf, '/') = 0;
+	} else {
+		strcpy(progbuf, ".");
+	}
+	if (!our_lib) {
+		snprintf(ourbuf, sizeof(ourbuf), "%s/libpmem.so.1", progbuf);
+		our_lib = ourbuf;
+	}
+	if (!startup_prog) {
+		static char sp[700];
+		snprintf(sp, sizeof(sp), "%s/bench/startup", progbuf);
+		startup_prog = sp;
+	}
+	if (access(pmdk_lib, R_OK) != 0) {
+		printf("SKIP PMDK: %s not installed; comparing ours only\n",
+		       pmdk_lib);
+	}
+
+	/* Pin to the CPU we started on: no migrations inside a batch. */
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(sched_getcpu(), &set);
+	sched_setaffinity(0, sizeof(set), &set);
+
+	/* Buffers first, so every variant sees the same memory. */
+	dst_base = mmap(NULL, DST_REGION, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	src_base = mmap(NULL, SRC_REGION, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (dst_base == MAP_FAILED || src_base == MAP_FAILED) {
+		perror("pmembench: mmap");
+		return 1;
+	}
+	madvise(dst_base, DST_REGION, MADV_HUGEPAGE);
+	madvise(src_base, SRC_REGION, MADV_HUGEPAGE);
+	memset(dst_base, 1, DST_REGION);
+	for (size_t i = 0; i < SRC_REGION; i += 8)
+		*(uint64_t *)(src_base + i) = i * 0x9e3779b97f4a7c15ull;
+
+	if (!user_variants)
+		default_variants();
+	int loaded = 0;
+	void *ours_handle = NULL;
+	for (int i = 0; i < nvars; i++) {
+		if (load_variant(&vars[i]) || verify_variant(&vars[i])) {
+			if (vars[i].handle)
+				fprintf(stderr, "pmembench: %s gives wrong "
+					"bytes: not timed\n", vars[i].label);
+			memmove(&vars[i], &vars[i + 1],
+				sizeof(vars[0]) * (size_t)(nvars - i - 1));
+			nvars--, i--;
+			continue;
+		}
+		loaded++;
+		if (!ours_handle && !strcmp(vars[i].lib, "ours") &&
+		    !vars[i].env[0])
+			ours_handle = vars[i].handle;
+	}
+	if (!user_variants && ours_handle)
+		add_pairs(ours_handle);
+	if (nvars == 0) {
+		fprintf(stderr, "pmembench: nothing to measure\n");
+		return 1;
+	}
+	vars[0].is_baseline = 1;
+	for (int i = 1; i < nvars; i++)
+		if (!strcmp(vars[i].lib, vars[0].lib) &&
+		    !strcmp(vars[i].env, vars[0].env)) {
+			vars[i].is_noise = 1;
+			break;
+		}
+
+	printf("pmembench: %d variants, %d sizes, %d rounds of >= %.1f ms "
+	       "batches, A B B A order after a warm-up\n"
+	       "destination: 1 GiB anonymous memory (THP), walked "
+	       "sequentially; no persistent memory on this machine\n",
+	       nvars, nsizes, rounds, batch_ms);
+	for (int i = 0; i < nvars; i++)
+		printf("  %-22s %-5s %-38s %s\n", vars[i].label, vars[i].lib,
+		       vars[i].env[0] ? vars[i].env : "-", vars[i].what);
+
+	FILE *csv = NULL;
+	if (csv_path) {
+		csv = fopen(csv_path, "w");
+		if (!csv) {
+			perror(csv_path);
+			return 1;
+		}
+		fprintf(csv, "op,size,variant,lib,env,bytes_per_op,"
+			"iters_per_batch,rounds,median_ns,gbps,ratio_vs_base,"
+			"p25_ns,p75_ns\n");
+	}
+
+	static double t[MAX_VARIANTS][MAX_ROUNDS];
+	static double med[NOPS][MAX_SIZES][MAX_VARIANTS];
+	static double ratio[NOPS][MAX_SIZES][MAX_VARIANTS];
+	uint64_t bench_t0 = now_ns();
+
+	for (int op = 0; op < NOPS; op++) {
+		if (!ops_on[op])
+			continue;
+		printf("\n== %s: %s\n", opinfo[op].name, opinfo[op].what);
+		printf("%9s %10s %8s %8s %7s %7s %8s %8s\n", "size",
+		       vars[0].label, "ours", "ours/", "noise", "best/", "plain",
+		       "best");
+		for (int si = 0; si < nsizes; si++) {
+			size_t n = sizes[si];
+			size_t bytes = op_bytes(op, n);
+			double target = batch_ms * 1e6;
+			/* Calibrate on the baseline: the same iteration count
+			 * for every variant keeps the work identical. */
+			size_t iters = 1;
+			for (;;) {
+				double e = (double)run_batch(&vars[0].f, op, n,
+							     iters);
+				if (e >= target || iters >= (1u << 24))
+					break;
+				size_t want = e < target / 16 ? iters * 16
+					: (size_t)(iters * target / e * 1.1) + 1;
+				iters = want;
+			}
+			for (int v = 0; v < nvars; v++) {	/* warm-up */
+				size_t p0 = dst_pos;
+				run_batch(&vars[v].f, op, n, iters);
+				scrub(p0, dst_pos);
+			}
+			for (int r = 0; r < rounds; r++) {
+				for (int k = 0; k < nvars; k++) {
+					int v = (r & 1) ? nvars - 1 - k : k;
+					size_t p0 = dst_pos;
+					uint64_t e = run_batch(&vars[v].f, op, n,
+							       iters);
+					scrub(p0, dst_pos);
+					t[v][r] = (double)e / (double)iters;
+				}
+			}
+			for (int v = 0; show_raw && v < nvars; v++) {
+				printf("  raw %-14s %zu:", vars[v].label, n);
+				for (int r = 0; r < rounds; r++)
+					printf(" %.0f", t[v][r]);
+				printf("\n");
+			}
+			int ours_i = -1, plain_i = -1, noise_i = -1;
+			int best_other = -1;
+			for (int v = 0; v < nvars; v++) {
+				double rr[MAX_ROUNDS];
+				for (int r = 0; r < rounds; r++)
+					rr[r] = t[0][r] / t[v][r];
+				med[op][si][v] = quantile(t[v], rounds, 0.5);
+				ratio[op][si][v] = quantile(rr, rounds, 0.5);
+				if (!strcmp(vars[v].lib, "ours") &&
+				    !vars[v].env[0] && ours_i < 0)
+					ours_i = v;
+				if (!strcmp(vars[v].lib, "plain"))
+					plain_i = v;
+				if (vars[v].is_noise)
+					noise_i = v;
+				/* best of everything not ours */
+				if (strcmp(vars[v].lib, "ours") &&
+				    (best_other < 0 || med[op][si][v] <
+				     med[op][si][best_other]))
+					best_other = v;
+				if (csv)
+					fprintf(csv, "%s,%zu,%s,%s,%s,%zu,%zu,%d,"
+						"%.2f,%.4f,%.4f,%.2f,%.2f\n",
+						opinfo[op].name, n,
+						vars[v].label, vars[v].lib,
+						vars[v].env, bytes, iters,
+						rounds, med[op][si][v],
+						bytes / med[op][si][v],
+						ratio[op][si][v],
+						quantile(t[v], rounds, .25),
+						quantile(t[v], rounds, .75));
+			}
+			char sz[32];
+			if (n % MiB == 0)
+				snprintf(sz, sizeof(sz), "%zuMi", n / MiB);
+			else if (n % KiB == 0)
+				snprintf(sz, sizeof(sz), "%zuKi", n / KiB);
+			else
+				snprintf(sz, sizeof(sz), "%zu", n);
+			/* GB/s for large, ns/op for small */
+			int big = bytes >= 64 * KiB;
+#define SHOW(v) ((v) < 0 ? 0.0 : big ? bytes / med[op][si][v] : med[op][si][v])
+			printf("%9s %9.*f%s %8.*f %8.3f %7.3f %7.3f %8.*f %s\n",
+			       sz, big ? 2 : 0, SHOW(0), big ? "G" : "n",
+			       big ? 2 : 0, SHOW(ours_i),
+			       ours_i >= 0 ? ratio[op][si][ours_i] : 0,
+			       noise_i >= 0 ? ratio[op][si][noise_i] : 0,
+			       ours_i >= 0 && best_other >= 0 ?
+			       med[op][si][best_other] / med[op][si][ours_i] : 0,
+			       big ? 2 : 0, SHOW(plain_i),
+			       best_other >= 0 ? vars[best_other].label : "-");
+			fflush(stdout);
+		}
+	}
+	printf("\n(columns: baseline and ours in ns/op below 64 KiB written "
+	       "per op, GB/s from 64 KiB on; ours/ = median of per-round "
+	       "speed ratios ours vs %s; noise = the same for a second load "
+	       "of %s; best/ = best non-ours variant's time / ours)\n",
+	       vars[0].label, vars[0].label);
+
+	/* Every variant against the baseline. */
+	printf("\n== speed vs %s (>1 is faster), median of per-round ratios\n",
+	       vars[0].label);
+	for (int v = 0; v < nvars; v++)
+		printf("  [%c] %s\n", 'a' + v, vars[v].label);
+	for (int op = 0; op < NOPS; op++) {
+		if (!ops_on[op])
+			continue;
+		printf("%-16s", opinfo[op].name);
+		for (int v = 0; v < nvars; v++)
+			printf("   [%c]", 'a' + v);
+		printf("\n");
+		for (int si = 0; si < nsizes; si++) {
+			printf("%16zu", sizes[si]);
+			for (int v = 0; v < nvars; v++)
+				printf(" %5.2f", ratio[op][si][v]);
+			printf("\n");
+		}
+	}
+	printf("\nmeasuring took %.1f s\n", (now_ns() - bench_t0) / 1e9);
+	if (do_startup)
+		startup_compare(csv);
+	if (csv)
+		fclose(csv);
+	return 0;
+}
