@@ -6,7 +6,10 @@
  *
  * Line states: CLEAN, DIRTY (stored, in cache), WC (non-temporal store not
  * yet fenced), FLUSHING (clflushopt/clwb not yet fenced), DURABLE.
- * Implemented in core/check_model.c (see docs/durability.md).
+ * Implemented in core/check_model.c and core/crash_image.c (see
+ * docs/durability.md).  The model is one global state without a lock: it
+ * follows the thread that called check_track() and ignores events of other
+ * threads, so drive it from one thread.
  */
 #ifndef PMEM_CHECK_H
 #define PMEM_CHECK_H 1
@@ -21,29 +24,75 @@ enum check_line_state {
 	CHECK_DURABLE,
 };
 
-/* Forgets all tracked ranges and events; eADR off. */
+/* Forgets all tracked ranges and events; eADR off.  Statistics stay. */
 void check_reset(void);
 
 /* Models [addr, addr + len) as persistent memory; events outside tracked
- * ranges are ignored.  All lines start CLEAN. */
+ * ranges are ignored.  All lines start CLEAN.  At most 16 ranges; a range
+ * overlapping a tracked one is refused (ignored). */
 void check_track(const void *addr, size_t len);
 
 /* eADR platform (auto flush): the cache is in the persistence domain, so a
  * store is durable once it is globally visible. */
 void check_set_eadr(int on);
 
-/* State of the line holding addr. */
+/* State of the line holding addr (CLEAN outside tracked ranges). */
 enum check_line_state check_line(const void *addr);
+
+/* "DIRTY", "WC", ... */
+const char *check_state_name(enum check_line_state s);
 
 /*
  * NULL when every line overlapping [addr, addr + len) is DURABLE or CLEAN
  * (never written), else a description of the first line left behind, e.g.
- * "line +0x40 (0x7f..40) is DIRTY: stored, never flushed".
+ * "line +0x40 (0x7f..40) is DIRTY: stored, never flushed".  The offset is
+ * from the line holding addr.  A range not tracked is also reported.
+ * The text lives in a static buffer until the next call.
  */
 const char *check_durable(const void *addr, size_t len);
 
 /* Like check_durable, but WC and FLUSHING lines also pass: what a _nodrain
  * operation must leave (everything written is on its way). */
 const char *check_pending_ok(const void *addr, size_t len);
+
+/* Counters kept across check_reset(), for test reports. */
+struct check_stats {
+	unsigned long long events;	/* events that touched tracked lines */
+	unsigned long long checks;	/* check_durable/check_pending_ok calls */
+	unsigned long long violations;	/* of those, how many failed */
+};
+void check_get_stats(struct check_stats *out);
+void check_clear_stats(void);
+
+/* ---- event log and crash images (core/crash_image.c) ---- */
+
+/*
+ * Starts recording: from now on every event on a tracked range is logged,
+ * and so is the content of each line at the moment it becomes durable.
+ * The current bytes of every tracked range are taken as the durable image
+ * before the first event (as after a clean shutdown).  Call after
+ * check_track(); check_reset() stops and frees the log.
+ */
+void check_log_start(void);
+
+/* Number of events logged so far. */
+size_t check_log_count(void);
+
+/* Event i (0-based): its kind (enum pm_event of pm_prims.h), address and
+ * length.  Returns -1 when i is out of range. */
+int check_log_event(size_t i, int *ev, const void **addr, size_t *len);
+
+/* "STORE", "NT_STORE", "CLFLUSH", ... */
+const char *check_event_name(int ev);
+
+/*
+ * The bytes [addr, addr + len) (inside one tracked range) as power loss
+ * right after the first k logged events would leave them: only what was
+ * durable by then, older durable contents elsewhere.  k runs from 0 (the
+ * image at check_log_start) to check_log_count().  Returns 0, or -1 when
+ * logging is off, k is too large or the range is not tracked.  Cheapest
+ * when called with growing k.
+ */
+int check_crash_image(size_t k, const void *addr, size_t len, void *out);
 
 #endif

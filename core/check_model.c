@@ -1,0 +1,464 @@
+/*
+ * check_model.c -- the shadow cache model of the check build (PMEM_CHECK).
+ *
+ * The primitives of backends/pm_prims.h execute the real instruction and
+ * then call pmem_check_record().  For every 64-byte line of the tracked
+ * ranges the model keeps a few bits (dirty in cache, flushed awaiting a
+ * fence, non-temporal bytes awaiting a fence, ever written) in flat arrays,
+ * and a queue of the lines a fence will complete, so an SFENCE costs the
+ * lines it completes, not the size of the ranges.  The rules and the
+ * manual sections they follow are in docs/durability.md.
+ *
+ * No lock: a locked instruction per event would wait for every CLFLUSH
+ * before it and made the check build several times slower.  The model
+ * follows the thread that tracked the ranges; events from other threads
+ * are ignored (tests drive the model from one thread).
+ *
+ * In a normal build this file compiles to nothing.
+ */
+#ifdef PMEM_CHECK
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "check_int.h"
+#include "export.h"
+#include "pm_prims.h"
+
+#define MAX_RANGES 16
+#define PAGE 4096u
+
+/* Line bits.  A line can be dirty and have pending write-backs at once
+ * (stored again after a clflushopt), so these are not one state. */
+enum {
+	L_DIRTY = 1,	/* cache holds bytes newer than memory */
+	L_FLUSHING = 2,	/* clflushopt/clwb issued, no fence since */
+	L_WC = 4,	/* non-temporal bytes not yet fenced (nt mask) */
+	L_WRITTEN = 8,	/* ever stored to: DURABLE rather than CLEAN */
+	L_QUEUED = 16,	/* in the fence queue */
+};
+
+struct range {
+	uintptr_t lo, hi;	/* the bytes asked for */
+	uintptr_t base, end;	/* the lines covering them */
+	size_t nlines;
+	uint8_t *st;		/* L_* per line */
+	uint64_t *nt;		/* per line: bytes written NT, unfenced */
+	/* Logging only: per line, the bytes a fence will make durable. */
+	uint8_t *pend;
+	uint64_t *pmask;
+};
+
+struct qent {
+	uint32_t r;
+	uint32_t line;
+};
+
+static struct range ranges[MAX_RANGES];
+static unsigned nranges;
+static int eadr;
+static int keep_content;	/* set while the crash log runs */
+static struct qent *queue;
+static size_t nqueue, capqueue;
+static struct check_stats stats;
+static pthread_t owner;		/* the thread that tracked the ranges */
+static char msg[256];
+
+static inline uint64_t byte_mask(unsigned lo, unsigned hi)
+{
+	return hi - lo == 64 ? ~0ULL : ((1ULL << (hi - lo)) - 1) << lo;
+}
+
+/* The bytes of line i that belong to the tracked range (edge lines may
+ * hang over memory that is not ours to read). */
+static uint64_t valid_mask(const struct range *r, size_t i)
+{
+	uintptr_t l = r->base + i * PM_LINE;
+	unsigned lo = l < r->lo ? (unsigned)(r->lo - l) : 0;
+	unsigned hi = l + PM_LINE > r->hi ? (unsigned)(r->hi - l) : PM_LINE;
+	return byte_mask(lo, hi);
+}
+
+/* Copies the bytes of mask from the live line into dst. */
+static void copy_masked(uint8_t *dst, const uint8_t *line, uint64_t mask)
+{
+	if (mask == ~0ULL) {
+		memcpy(dst, line, PM_LINE);
+		return;
+	}
+	while (mask) {
+		unsigned lo = (unsigned)__builtin_ctzll(mask);
+		unsigned hi = lo;
+		while (hi < 64 && (mask >> hi & 1))
+			hi++;
+		memcpy(dst + lo, line + lo, hi - lo);
+		mask &= ~byte_mask(lo, hi);
+	}
+}
+
+static void free_range(struct range *r)
+{
+	free(r->st);
+	free(r->nt);
+	free(r->pend);
+	free(r->pmask);
+	memset(r, 0, sizeof(*r));
+}
+
+static int alloc_content(struct range *r)
+{
+	if (r->pend)
+		return 0;
+	r->pend = malloc(r->nlines * PM_LINE);
+	r->pmask = calloc(r->nlines, sizeof(uint64_t));
+	return r->pend && r->pmask ? 0 : -1;
+}
+
+void check_reset(void)
+{
+	__atomic_store_n(&nranges, 0, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < MAX_RANGES; i++)
+		free_range(&ranges[i]);
+	free(queue);
+	queue = NULL;
+	nqueue = capqueue = 0;
+	eadr = 0;
+	keep_content = 0;
+	crash_log_reset();
+}
+
+void check_track(const void *addr, size_t len)
+{
+	uintptr_t lo = (uintptr_t)addr, hi = lo + len;
+	uintptr_t base = lo & ~(uintptr_t)(PM_LINE - 1);
+	uintptr_t end = (hi + PM_LINE - 1) & ~(uintptr_t)(PM_LINE - 1);
+
+	if (!len)
+		return;
+	if (nranges && !pthread_equal(owner, pthread_self()))
+		return;		/* one thread drives the model */
+	owner = pthread_self();
+	for (unsigned i = 0; i < nranges; i++)
+		if (base < ranges[i].end && end > ranges[i].base)
+			return;	/* overlaps a tracked range */
+	if (nranges == MAX_RANGES)
+		return;
+	struct range *r = &ranges[nranges];
+	r->lo = lo;
+	r->hi = hi;
+	r->base = base;
+	r->end = end;
+	r->nlines = (end - base) / PM_LINE;
+	r->st = calloc(r->nlines, 1);
+	r->nt = calloc(r->nlines, sizeof(uint64_t));
+	if (!r->st || !r->nt || (keep_content && alloc_content(r))) {
+		free_range(r);
+		return;
+	}
+	__atomic_store_n(&nranges, nranges + 1, __ATOMIC_RELAXED);
+}
+
+void check_set_eadr(int on)
+{
+	eadr = on != 0;
+}
+
+int check_int_range(unsigned i, uintptr_t *base, size_t *len)
+{
+	if (i >= nranges)
+		return -1;
+	*base = ranges[i].lo;
+	*len = ranges[i].hi - ranges[i].lo;
+	return 0;
+}
+
+int check_int_keep_content(void)
+{
+	keep_content = 1;
+	for (unsigned i = 0; i < nranges; i++)
+		if (alloc_content(&ranges[i]))
+			return -1;
+	return 0;
+}
+
+/* ---- events ---- */
+
+static void enqueue(unsigned r, size_t i)
+{
+	if (ranges[r].st[i] & L_QUEUED)
+		return;
+	if (nqueue == capqueue) {
+		size_t cap = capqueue ? 2 * capqueue : 1024;
+		struct qent *q = realloc(queue, cap * sizeof(*q));
+		if (!q)
+			abort();	/* test-only build: no way to go on */
+		queue = q;
+		capqueue = cap;
+	}
+	queue[nqueue].r = r;
+	queue[nqueue].line = (uint32_t)i;
+	nqueue++;
+	ranges[r].st[i] |= L_QUEUED;
+}
+
+/* The line is written back now (CLFLUSH, msync): everything in the cache
+ * is durable; unfenced non-temporal bytes are not (see the doc). */
+static void write_back(struct range *r, size_t i)
+{
+	if (!(r->st[i] & (L_DIRTY | L_FLUSHING)))
+		return;
+	if (keep_content) {
+		uint64_t m = valid_mask(r, i) & ~r->nt[i];
+		if (crash_logging && m)
+			crash_log_durable(r->base + i * PM_LINE,
+				(const uint8_t *)(r->base + i * PM_LINE), m);
+		r->pmask[i] &= r->nt[i];
+	}
+	r->st[i] &= (uint8_t)~(L_DIRTY | L_FLUSHING);
+}
+
+static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
+{
+	struct range *r = &ranges[ri];
+	uint8_t *s = &r->st[i];
+	const uint8_t *line = (const uint8_t *)(r->base + i * PM_LINE);
+	uint64_t m;
+
+	switch (ev) {
+	case PM_EV_STORE:
+		if (!eadr) {
+			*s |= L_DIRTY | L_WRITTEN;
+			break;
+		}
+		/* The cache is persistent: durable as stored.  The bytes
+		 * overwrite any older unfenced NT data of the same bytes. */
+		m = byte_mask(lo, hi);
+		*s |= L_WRITTEN;
+		r->nt[i] &= ~m;
+		if (!r->nt[i])
+			*s &= (uint8_t)~L_WC;
+		if (keep_content) {
+			r->pmask[i] &= ~m;
+			if (crash_logging)
+				crash_log_durable((uintptr_t)line, line, m);
+		}
+		break;
+	case PM_EV_NT_STORE:
+		m = byte_mask(lo, hi);
+		r->nt[i] |= m;
+		*s |= L_WC | L_WRITTEN;
+		if (keep_content) {
+			memcpy(r->pend + i * PM_LINE + lo, line + lo, hi - lo);
+			r->pmask[i] |= m;
+		}
+		enqueue(ri, i);
+		break;
+	case PM_EV_CLFLUSH:
+	case PM_EV_MSYNC:
+		write_back(r, i);
+		break;
+	case PM_EV_CLFLUSHOPT:
+	case PM_EV_CLWB:
+		if (!(*s & L_DIRTY))
+			break;
+		*s = (uint8_t)((*s & ~L_DIRTY) | L_FLUSHING);
+		if (keep_content) {
+			m = valid_mask(r, i);
+			copy_masked(r->pend + i * PM_LINE, line, m);
+			r->pmask[i] |= m;
+		}
+		enqueue(ri, i);
+		break;
+	}
+}
+
+static void fence(void)
+{
+	for (size_t q = 0; q < nqueue; q++) {
+		struct range *r = &ranges[queue[q].r];
+		size_t i = queue[q].line;
+		if (keep_content && r->pmask[i]) {
+			if (crash_logging)
+				crash_log_durable(r->base + i * PM_LINE,
+					r->pend + i * PM_LINE, r->pmask[i]);
+			r->pmask[i] = 0;
+		}
+		r->nt[i] = 0;
+		r->st[i] &= (uint8_t)~(L_WC | L_FLUSHING | L_QUEUED);
+	}
+	nqueue = 0;
+}
+
+PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
+		size_t len)
+{
+	uintptr_t a = (uintptr_t)addr, e = a + len;
+	unsigned n;
+
+	if (!__atomic_load_n(&nranges, __ATOMIC_RELAXED) ||
+	    !pthread_equal(owner, pthread_self()))
+		return;
+	n = nranges;
+	if (ev == PM_EV_SFENCE) {
+		stats.events++;
+		if (crash_logging)
+			crash_log_event(ev, addr, len);
+		fence();
+		return;
+	}
+	switch (ev) {
+	case PM_EV_CLFLUSH:
+	case PM_EV_CLFLUSHOPT:
+	case PM_EV_CLWB:	/* the line holding addr */
+		a &= ~(uintptr_t)(PM_LINE - 1);
+		e = a + PM_LINE;
+		break;
+	case PM_EV_MSYNC:	/* the pages covering the range */
+		if (!len)
+			return;
+		a &= ~(uintptr_t)(PAGE - 1);
+		e = (e + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+		break;
+	default:
+		if (!len)
+			return;
+	}
+	int logged = 0;
+	for (unsigned ri = 0; ri < n; ri++) {
+		struct range *r = &ranges[ri];
+		uintptr_t ca = a > r->base ? a : r->base;
+		uintptr_t ce = e < r->end ? e : r->end;
+		if (ca >= ce)
+			continue;
+		if (!logged) {
+			logged = 1;
+			stats.events++;
+			if (crash_logging)
+				crash_log_event(ev, addr, len);
+		}
+		size_t first = (ca - r->base) / PM_LINE;
+		size_t last = (ce - 1 - r->base) / PM_LINE;
+		if (ev == PM_EV_STORE && !eadr) {	/* the common bulk case */
+			for (size_t i = first; i <= last; i++)
+				r->st[i] |= L_DIRTY | L_WRITTEN;
+			continue;
+		}
+		for (size_t i = first; i <= last; i++) {
+			uintptr_t l = r->base + i * PM_LINE;
+			unsigned lo = ca > l ? (unsigned)(ca - l) : 0;
+			unsigned hi = ce < l + PM_LINE ? (unsigned)(ce - l)
+						       : PM_LINE;
+			on_line(ri, i, ev, lo, hi);
+		}
+	}
+}
+
+/* ---- queries ---- */
+
+static enum check_line_state state_of(uint8_t s)
+{
+	if (s & L_DIRTY)
+		return CHECK_DIRTY;
+	if (s & L_WC)
+		return CHECK_WC;
+	if (s & L_FLUSHING)
+		return CHECK_FLUSHING;
+	return (s & L_WRITTEN) ? CHECK_DURABLE : CHECK_CLEAN;
+}
+
+const char *check_state_name(enum check_line_state s)
+{
+	static const char *const names[] = {
+		"CLEAN", "DIRTY", "WC", "FLUSHING", "DURABLE",
+	};
+	return (unsigned)s < 5 ? names[s] : "?";
+}
+
+static const char *why(uint8_t s)
+{
+	if (s & L_DIRTY)
+		return (s & L_FLUSHING) ? "stored again after its flush"
+					: "stored, never flushed";
+	if (s & L_WC)
+		return "non-temporal store, no fence since";
+	return "flushed with clflushopt/clwb, no fence since";
+}
+
+static struct range *find(uintptr_t base, uintptr_t end)
+{
+	for (unsigned i = 0; i < nranges; i++)
+		if (ranges[i].base <= base && end <= ranges[i].end)
+			return &ranges[i];
+	return NULL;
+}
+
+enum check_line_state check_line(const void *addr)
+{
+	uintptr_t l = (uintptr_t)addr & ~(uintptr_t)(PM_LINE - 1);
+	enum check_line_state st = CHECK_CLEAN;
+
+	struct range *r = find(l, l + PM_LINE);
+	if (r)
+		st = state_of(r->st[(l - r->base) / PM_LINE]);
+	return st;
+}
+
+static const char *check_range(const void *addr, size_t len, int pending_ok)
+{
+	uintptr_t a = (uintptr_t)addr;
+	uintptr_t base = a & ~(uintptr_t)(PM_LINE - 1);
+	uintptr_t end = (a + len + PM_LINE - 1) & ~(uintptr_t)(PM_LINE - 1);
+	const char *res = NULL;
+
+	stats.checks++;
+	if (!len)
+		goto out;
+	struct range *r = find(base, end);
+	if (!r) {
+		snprintf(msg, sizeof(msg), "range %p +%zu is not tracked",
+			 addr, len);
+		res = msg;
+		goto out;
+	}
+	for (uintptr_t l = base; l < end; l += PM_LINE) {
+		uint8_t s = r->st[(l - r->base) / PM_LINE];
+		enum check_line_state st = state_of(s);
+		if (st == CHECK_DIRTY ||
+		    (!pending_ok && (st == CHECK_WC || st == CHECK_FLUSHING))) {
+			snprintf(msg, sizeof(msg), "line +0x%zx (%p) is %s: %s",
+				 (size_t)(l - base), (void *)l,
+				 check_state_name(st), why(s));
+			res = msg;
+			break;
+		}
+	}
+out:
+	if (res)
+		stats.violations++;
+	return res;
+}
+
+const char *check_durable(const void *addr, size_t len)
+{
+	return check_range(addr, len, 0);
+}
+
+const char *check_pending_ok(const void *addr, size_t len)
+{
+	return check_range(addr, len, 1);
+}
+
+void check_get_stats(struct check_stats *out)
+{
+	*out = stats;
+}
+
+void check_clear_stats(void)
+{
+	memset(&stats, 0, sizeof(stats));
+}
+
+#endif /* PMEM_CHECK */

@@ -1,0 +1,170 @@
+/*
+ * test_model.c -- the rules of the shadow cache model, one event at a
+ * time, through the same primitives the backends use (docs/durability.md).
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "pm_prims.h"
+#include "check.h"
+
+static char *pm;	/* 4 pages, page aligned */
+
+static void setup(void)
+{
+	pm = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(pm != MAP_FAILED);
+	check_reset();
+	check_track(pm, 4 * 4096);
+}
+
+static void teardown(void)
+{
+	check_reset();
+	munmap(pm, 4 * 4096);
+}
+
+static void need_clwb(void)
+{
+	if (!__builtin_cpu_supports("clwb") ||
+	    !__builtin_cpu_supports("clflushopt"))
+		cr_skip_test("CPU lacks CLWB or CLFLUSHOPT");
+}
+
+TestSuite(model, .init = setup, .fini = teardown);
+
+Test(model, starts_clean_and_passes)
+{
+	cr_assert_eq(check_line(pm), CHECK_CLEAN);
+	cr_assert_null(check_durable(pm, 4 * 4096));
+}
+
+Test(model, store_dirties_every_line_it_touches)
+{
+	pm_store_fill(pm + 60, 1, 8);	/* straddles lines 0 and 1 */
+	cr_assert_eq(check_line(pm), CHECK_DIRTY);
+	cr_assert_eq(check_line(pm + 64), CHECK_DIRTY);
+	cr_assert_eq(check_line(pm + 128), CHECK_CLEAN);
+	const char *v = check_durable(pm + 60, 8);
+	cr_assert_not_null(v);
+	cr_assert(strstr(v, "line +0x0 ") && strstr(v, "DIRTY"), "%s", v);
+	cr_assert_not_null(check_pending_ok(pm + 60, 8));
+}
+
+Test(model, clflush_is_durable_at_once)
+{
+	pm_store_fill(pm, 1, 64);
+	pm_clflush(pm + 17);		/* any byte of the line */
+	cr_assert_eq(check_line(pm), CHECK_DURABLE);
+	cr_assert_null(check_durable(pm, 64));
+}
+
+Test(model, clwb_and_clflushopt_need_sfence)
+{
+	need_clwb();
+	pm_store_fill(pm, 1, 128);
+	pm_clwb(pm);
+	pm_clflushopt(pm + 64);
+	cr_assert_eq(check_line(pm), CHECK_FLUSHING);
+	cr_assert_eq(check_line(pm + 64), CHECK_FLUSHING);
+	cr_assert_null(check_pending_ok(pm, 128));
+	const char *v = check_durable(pm, 128);
+	cr_assert(v && strstr(v, "FLUSHING"), "%s", v);
+	pm_sfence();
+	cr_assert_null(check_durable(pm, 128));
+}
+
+Test(model, store_after_flush_is_dirty_again)
+{
+	need_clwb();
+	pm_store_fill(pm, 1, 8);
+	pm_clwb(pm);
+	pm_store_fill(pm, 2, 8);
+	const char *v = check_durable(pm, 8);
+	cr_assert(v && strstr(v, "DIRTY") && strstr(v, "after its flush"),
+		  "%s", v);
+	pm_sfence();	/* completes the first write-back, not the store */
+	cr_assert_eq(check_line(pm), CHECK_DIRTY);
+}
+
+Test(model, flush_of_a_clean_line_does_nothing)
+{
+	pm_clflush(pm);
+	pm_store_fill(pm, 1, 8);
+	cr_assert_eq(check_line(pm), CHECK_DIRTY);
+}
+
+Test(model, nt_store_needs_sfence)
+{
+	pm_nt_store16(pm + 64, _mm_set1_epi8(3));
+	cr_assert_eq(check_line(pm + 64), CHECK_WC);
+	cr_assert_null(check_pending_ok(pm + 64, 16));
+	cr_assert_not_null(check_durable(pm + 64, 16));
+	pm_sfence();
+	cr_assert_eq(check_line(pm + 64), CHECK_DURABLE);
+}
+
+Test(model, clflush_does_not_drain_write_combining)
+{
+	pm_nt_store8(pm, 5);
+	pm_clflush(pm);
+	cr_assert_eq(check_line(pm), CHECK_WC);
+	pm_sfence();
+	cr_assert_eq(check_line(pm), CHECK_DURABLE);
+}
+
+Test(model, msync_makes_its_pages_durable)
+{
+	pm_store_fill(pm + 4096 + 100, 1, 10);
+	pm_store_fill(pm + 8192, 1, 10);
+	cr_assert_eq(pm_msync(pm + 4096 + 4000, 1), 0);	/* page 1 only */
+	cr_assert_null(check_durable(pm + 4096 + 100, 10));
+	cr_assert_not_null(check_durable(pm + 8192, 10));
+}
+
+Test(model, eadr_stores_are_durable_nt_still_needs_fence)
+{
+	check_set_eadr(1);
+	pm_store_fill(pm, 1, 300);
+	cr_assert_null(check_durable(pm, 300));
+	pm_nt_store16(pm + 512, _mm_set1_epi8(1));
+	cr_assert_eq(check_line(pm + 512), CHECK_WC);
+	pm_sfence();
+	cr_assert_null(check_durable(pm, 4 * 4096));
+}
+
+Test(model, untracked_range_is_reported)
+{
+	static char other[64];
+	const char *v = check_durable(other, sizeof(other));
+	cr_assert(v && strstr(v, "not tracked"), "%s", v);
+}
+
+static void *other_thread(void *arg)
+{
+	pm_store_fill(arg, 1, 64);
+	return NULL;
+}
+
+Test(model, events_of_other_threads_are_ignored)
+{
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, other_thread, pm), 0);
+	pthread_join(t, NULL);
+	cr_assert_eq(check_line(pm), CHECK_CLEAN);
+}
+
+Test(model, statistics_count_events_checks_violations)
+{
+	struct check_stats s0, s1;
+	check_get_stats(&s0);
+	pm_store_fill(pm, 1, 1);
+	check_durable(pm, 1);
+	check_get_stats(&s1);
+	cr_assert_eq(s1.events, s0.events + 1);
+	cr_assert_eq(s1.checks, s0.checks + 1);
+	cr_assert_eq(s1.violations, s0.violations + 1);
+}

@@ -1,0 +1,165 @@
+/*
+ * test_negative.c -- proves the durability check can fail: each broken
+ * backend (broken_*.c) is installed into pmem_ops and run over every size
+ * 0..1024 (and a few large ones) at every misalignment, for copies and
+ * fills; wherever its bug shows, check_durable() must report it and name
+ * the first line the bug leaves behind, with its state; wherever it does
+ * not show, the check must pass.  The same sweep with a correct backend
+ * built from the same pieces passes everywhere (the control).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "libpmem.h"
+#include "ops.h"
+#include "check.h"
+#include "broken.h"
+#include "nt_simple.h"
+
+#define MAXLEN (65536 + 4096)
+#define AREA (MAXLEN + 2 * 4096)
+
+static char *area;
+static char src[MAXLEN];
+static struct pmem_ops saved;
+
+static void setup(void)
+{
+	area = mmap(NULL, AREA, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(area != MAP_FAILED);
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (char)(i * 7 + 1);
+	saved = pmem_ops;
+}
+
+static void teardown(void)
+{
+	pmem_ops = saved;
+	check_reset();
+	munmap(area, AREA);
+}
+
+static void install(const struct broken *b)
+{
+	pmem_ops.flush = b->flush;
+	pmem_ops.drain = b->drain;
+	if (b->memmove_nt) {
+		pmem_ops.memmove_nt = b->memmove_nt;
+		pmem_ops.memset_nt = b->memset_nt;
+		pmem_ops.movnt_threshold = b->movnt_threshold;
+	} else {
+		pmem_ops.movnt_threshold = SIZE_MAX;	/* temporal path */
+	}
+}
+
+static const size_t big[] = { 4095, 4096, 4097, 65536 + 17, MAXLEN - 64 };
+
+/* Runs one operation on a freshly tracked window; returns the verdict. */
+static const char *one(int fill, size_t off, size_t len)
+{
+	char *dst = area + 4096 + off;
+
+	check_reset();
+	check_track(area + 4096, off + len + PM_LINE);
+	if (fill)
+		pmem_memset_persist(dst, 0x5a, len);
+	else
+		pmem_memcpy_persist(dst, src, len);
+	return check_durable(dst, len);
+}
+
+/* Sweeps sizes and alignments; returns how many cases were caught. */
+static unsigned long sweep(const struct broken *b, unsigned long *ops)
+{
+	unsigned long caught = 0;
+
+	install(b);
+	for (int fill = 0; fill < 2; fill++)
+	for (size_t k = 0; k <= 1024 + sizeof(big) / sizeof(big[0]); k++) {
+		size_t len = k <= 1024 ? k : big[k - 1025];
+		for (size_t off = 0; off < PM_LINE; off++) {
+			char *dst = area + 4096 + off;
+			const char *v = one(fill, off, len);
+			uintptr_t line;
+			enum check_line_state st;
+			(*ops)++;
+			if (!b->expect((uintptr_t)dst, len, &line, &st)) {
+				cr_assert_null(v, "%s: %s len %zu off %zu: "
+					"false report: %s", b->name,
+					fill ? "memset" : "memcpy", len, off, v);
+				continue;
+			}
+			cr_assert_not_null(v, "%s (%s) not caught: %s len %zu "
+				"off %zu", b->name, b->bug,
+				fill ? "memset" : "memcpy", len, off);
+			char want[64];
+			snprintf(want, sizeof(want), "line +0x%zx (",
+				 (size_t)(line - ((uintptr_t)dst &
+						  ~(uintptr_t)(PM_LINE - 1))));
+			cr_assert(strstr(v, want) && strstr(v,
+					check_state_name(st)),
+				"%s: %s len %zu off %zu: wanted %s%s, got \"%s\"",
+				b->name, fill ? "memset" : "memcpy", len, off,
+				want, check_state_name(st), v);
+			cr_assert_eq(check_line((void *)line), st);
+			caught++;
+		}
+	}
+	return caught;
+}
+
+static void run(const struct broken *b)
+{
+	if (b->needs_clwb && !__builtin_cpu_supports("clwb"))
+		cr_skip_test("CPU lacks CLWB");
+	unsigned long ops = 0;
+	unsigned long caught = sweep(b, &ops);
+	printf("%s: %s: caught in %lu of %lu operations (the rest do not "
+	       "show the bug)\n", b->name, b->bug, caught, ops);
+	cr_assert_gt(caught, 0);
+}
+
+TestSuite(negative, .init = setup, .fini = teardown);
+
+Test(negative, last_line_not_flushed) { run(&broken_last_line); }
+Test(negative, fence_missing_after_clwb) { run(&broken_no_fence_clwb); }
+Test(negative, fence_missing_after_nt) { run(&broken_no_fence_nt); }
+Test(negative, flush_before_store) { run(&broken_flush_first); }
+Test(negative, unaligned_tail_unflushed) { run(&broken_tail); }
+
+/* The control: the same pieces without the bugs pass every case. */
+static void *good_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
+{
+	return nt_simple_move(d, s, n, f, 0);
+}
+
+static void *good_set(void *d, int c, size_t n, pmem_flush_fn *f)
+{
+	return nt_simple_set(d, c, n, f, 0);
+}
+
+static int never(uintptr_t d, size_t n, uintptr_t *l, enum check_line_state *s)
+{
+	(void)d, (void)n, (void)l, (void)s;
+	return 0;
+}
+
+Test(negative, control_correct_backends_pass)
+{
+	const struct broken temporal = {
+		.name = "good-temporal", .flush = good_flush_clflush,
+		.drain = good_drain, .expect = never,
+	};
+	const struct broken nt = {
+		.name = "good-nt", .flush = good_flush_clflush,
+		.drain = good_drain, .memmove_nt = good_move,
+		.memset_nt = good_set, .movnt_threshold = 0, .expect = never,
+	};
+	unsigned long ops = 0;
+	cr_assert_eq(sweep(&temporal, &ops), 0);
+	cr_assert_eq(sweep(&nt, &ops), 0);
+	cr_assert_gt(ops, 0);
+}
