@@ -1,29 +1,189 @@
-/* log.c -- placeholder sink (the full logging of issue #3 replaces it). */
+/*
+ * log.c -- PMDK 2's logging API: one log function (ours by default), two
+ * thresholds.  PMEM_LOG_THRESHOLD filters what reaches the function;
+ * PMEM_LOG_THRESHOLD_AUX is for the function itself: the default one (debug
+ * build only) writes a message when its level is at or above AUX in
+ * severity and it is not HARK.  In the debug build PMEM_LOG_LEVEL 0-4
+ * sets AUX and PMEM_LOG_FILE the destination, read on first use.
+ */
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "log.h"
 #include "export.h"
 
-static pmem_log_function *user_fn;
+#ifdef PMEM_DEBUG
+#define MAIN_DEFAULT PMEM_LOG_LEVEL_DEBUG
+#else
+#define MAIN_DEFAULT PMEM_LOG_LEVEL_WARNING
+#endif
+
+#define MSG_MAX 512
+
+enum pmem_log_level pmem_log_threshold_main = MAIN_DEFAULT;
+static enum pmem_log_level threshold_aux = PMEM_LOG_LEVEL_HARK;
+static pmem_log_function *log_fn;	/* NULL: the default function */
+
+#ifdef PMEM_DEBUG
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+static FILE *out;	/* stderr or PMEM_LOG_FILE */
+
+/* PMEM_LOG_LEVEL's numbers, as PMDK 1's manual defines them, in PMDK 2's
+ * levels: 1 errors (and warnings), 2 basic operations, 3 call tracing,
+ * 4 everything. */
+static const enum pmem_log_level from_env_level[] = {
+	PMEM_LOG_LEVEL_HARK, PMEM_LOG_LEVEL_WARNING, PMEM_LOG_LEVEL_NOTICE,
+	PMEM_LOG_LEVEL_INFO, PMEM_LOG_LEVEL_DEBUG,
+};
+
+static void env_read(void)
+{
+	out = stderr;
+	const char *lvl = secure_getenv("PMEM_LOG_LEVEL");
+	if (lvl && *lvl) {
+		char *end;
+		long v = strtol(lvl, &end, 10);
+		if (*end == '\0' && v >= 0) {
+			if (v > 4)
+				v = 4;
+			__atomic_store_n(&threshold_aux, from_env_level[v],
+					__ATOMIC_RELAXED);
+		}
+	}
+	const char *file = secure_getenv("PMEM_LOG_FILE");
+	if (file && *file) {
+		char path[4096];
+		size_t n = strlen(file);
+		if (file[n - 1] == '-')
+			snprintf(path, sizeof(path), "%s%d", file,
+					(int)getpid());
+		else
+			snprintf(path, sizeof(path), "%s", file);
+		FILE *f = fopen(path, "we");
+		if (f) {
+			setvbuf(f, NULL, _IOLBF, 0);
+			out = f;
+		}
+		/* else stay on stderr: the library never exits over this */
+	}
+}
+
+static void env_init(void)
+{
+	pthread_once(&env_once, env_read);
+}
+
+/* The PMEM_LOG_LEVEL number a message shows, like PMDK 1's output. */
+static int env_number(enum pmem_log_level level)
+{
+	for (int i = 1; i <= 4; i++)
+		if (level <= from_env_level[i])
+			return i;
+	return 4;
+}
+
+static void default_fn(enum pmem_log_level level, const char *file,
+		unsigned line, const char *func, const char *msg)
+{
+	if (level == PMEM_LOG_LEVEL_HARK ||
+	    level > __atomic_load_n(&threshold_aux, __ATOMIC_RELAXED))
+		return;
+	if (file)
+		fprintf(out, "<libpmem>: <%d> [%s:%u %s] %s\n",
+				env_number(level), file, line, func, msg);
+	else
+		fprintf(out, "<libpmem>: <%d> %s\n", env_number(level), msg);
+}
+#else
+static void env_init(void)
+{
+}
+
+/* The release library never prints. */
+static void default_fn(enum pmem_log_level level, const char *file,
+		unsigned line, const char *func, const char *msg)
+{
+	(void)level, (void)file, (void)line, (void)func, (void)msg;
+}
+#endif
 
 void pmem_log_msg(enum pmem_log_level level, const char *file, unsigned line,
 		const char *func, const char *fmt, ...)
 {
-	char msg[512];
+	if (level > __atomic_load_n(&pmem_log_threshold_main,
+			__ATOMIC_RELAXED))
+		return;
+	int err = errno;	/* logging never changes errno */
+	env_init();
+	char msg[MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (user_fn)
-		user_fn(level, file, line, func, msg);
-#ifdef PMEM_DEBUG
-	else
-		fprintf(stderr, "libpmem: %s\n", msg);
-#endif
+	pmem_log_function *fn = __atomic_load_n(&log_fn, __ATOMIC_ACQUIRE);
+	(fn ? fn : default_fn)(level, file, line, func, msg);
+	errno = err;
 }
 
-PMEM_EXPORT int pmem_log_set_function(pmem_log_function *fn)
+static int fail(int err)
 {
-	user_fn = fn;
+	errno = err;
+	return 1;
+}
+
+static int valid_threshold(enum pmem_log_threshold t)
+{
+	return t == PMEM_LOG_THRESHOLD || t == PMEM_LOG_THRESHOLD_AUX;
+}
+
+static enum pmem_log_level *slot(enum pmem_log_threshold t)
+{
+	return t == PMEM_LOG_THRESHOLD ? &pmem_log_threshold_main
+				       : &threshold_aux;
+}
+
+PMEM_EXPORT int pmem_log_set_function(pmem_log_function *log_function)
+{
+	env_init();
+	__atomic_store_n(&log_fn, log_function, __ATOMIC_RELEASE);
+	/* As PMDK 2: the new function first hears what library this is. */
+	PMEM_LOG(HARK, "libpmem API %d.%d (drop-in for PMDK 1.12)",
+			PMEM_MAJOR_VERSION, PMEM_MINOR_VERSION);
 	return 0;
+}
+
+PMEM_EXPORT int pmem_log_set_threshold(enum pmem_log_threshold threshold,
+		enum pmem_log_level value)
+{
+	if (!valid_threshold(threshold))
+		return fail(EINVAL);
+	if ((int)value < PMEM_LOG_LEVEL_HARK || value > PMEM_LOG_LEVEL_DEBUG)
+		return fail(EINVAL);
+	env_init();	/* PMEM_LOG_LEVEL must not override a later call */
+	__atomic_store_n(slot(threshold), value, __ATOMIC_RELAXED);
+	return 0;
+}
+
+PMEM_EXPORT int pmem_log_get_threshold(enum pmem_log_threshold threshold,
+		enum pmem_log_level *value)
+{
+	if (!valid_threshold(threshold) || !value)
+		return fail(EINVAL);
+	env_init();
+	*value = __atomic_load_n(slot(threshold), __ATOMIC_RELAXED);
+	return 0;
+}
+
+void pmem_log_reset(void)
+{
+	__atomic_store_n(&log_fn, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&pmem_log_threshold_main, MAIN_DEFAULT,
+			__ATOMIC_RELAXED);
+	__atomic_store_n(&threshold_aux, PMEM_LOG_LEVEL_HARK,
+			__ATOMIC_RELAXED);
 }

@@ -1,0 +1,211 @@
+/*
+ * devdax.c -- Device DAX through sysfs and libdaxctl.
+ *
+ * A character device is Device DAX when /sys/dev/char/M:N/subsystem
+ * resolves to .../dax (bus/dax on current kernels, class/dax on old
+ * ones).  Its size and alignment come from libdaxctl when we look at the
+ * real /sys, else (a fake tree in tests, or libdaxctl not finding it) from
+ * the attribute files.  Its NVDIMM region is the "regionN" ancestor in
+ * its sysfs path; /sys/bus/nd/devices/regionN/deep_flush flushes it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <daxctl/libdaxctl.h>
+
+#include "devdax.h"
+#include "err.h"
+#include "log.h"
+
+#define DEFAULT_ROOT "/sys"
+
+static char root_buf[PATH_MAX] = DEFAULT_ROOT;
+
+void pmem_sysfs_set_root(const char *root)
+{
+	snprintf(root_buf, sizeof(root_buf), "%s", root ? root : DEFAULT_ROOT);
+}
+
+const char *pmem_sysfs_root(void)
+{
+	return root_buf;
+}
+
+static int is_real_root(void)
+{
+	return strcmp(root_buf, DEFAULT_ROOT) == 0;
+}
+
+/* "<root>/dev/char/M:N<suffix>"; a path too long becomes "" (which
+ * names nothing, so the caller's open or realpath fails). */
+static void char_path(char *buf, size_t n, dev_t rdev, const char *suffix)
+{
+	int len = snprintf(buf, n, "%s/dev/char/%u:%u%s", root_buf,
+			major(rdev), minor(rdev), suffix);
+	if (len < 0 || (size_t)len >= n)
+		buf[0] = '\0';
+}
+
+/* Reads an unsigned number (decimal or 0x hex) from a sysfs file. */
+static int read_ull(const char *path, unsigned long long *out)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int err = errno;
+	close(fd);
+	if (n <= 0) {
+		errno = n < 0 ? err : EINVAL;
+		return -1;
+	}
+	buf[n] = '\0';
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 0);
+	if (errno || end == buf || (*end && *end != '\n')) {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int pmem_devdax_is(dev_t rdev)
+{
+	char spath[PATH_MAX], rpath[PATH_MAX];
+	char_path(spath, sizeof(spath), rdev, "/subsystem");
+	if (!realpath(spath, rpath)) {
+		pmem_err_errno(errno, "realpath \"%s\"", spath);
+		return -1;
+	}
+	const char *base = strrchr(rpath, '/');
+	return base && strcmp(base, "/dax") == 0;
+}
+
+/* The last "regionN" component of the device's resolved sysfs path. */
+static int region_of(dev_t rdev)
+{
+	char spath[PATH_MAX], rpath[PATH_MAX];
+	char_path(spath, sizeof(spath), rdev, "");
+	if (!realpath(spath, rpath))
+		return -1;
+	int id = -1;
+	char *save = NULL;
+	for (char *tok = strtok_r(rpath, "/", &save); tok;
+			tok = strtok_r(NULL, "/", &save)) {
+		int v;
+		char extra;
+		if (sscanf(tok, "region%d%c", &v, &extra) == 1 && v >= 0)
+			id = v;
+	}
+	return id;
+}
+
+/* libdaxctl's view of the device; 0 when it knows it. */
+static int info_daxctl(dev_t rdev, struct pmem_devdax *out)
+{
+	struct daxctl_ctx *ctx;
+	if (daxctl_new(&ctx) != 0)
+		return -1;
+	daxctl_set_log_priority(ctx, 0);	/* the library never prints */
+	int ret = -1;
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+	daxctl_region_foreach(ctx, region) {
+		daxctl_dev_foreach(region, dev) {
+			if ((unsigned)daxctl_dev_get_major(dev) != major(rdev) ||
+			    (unsigned)daxctl_dev_get_minor(dev) != minor(rdev))
+				continue;
+			unsigned long long size = daxctl_dev_get_size(dev);
+			unsigned long align = daxctl_dev_get_align(dev);
+			if (!align)
+				align = daxctl_region_get_align(region);
+			if (size && size != ULLONG_MAX) {
+				out->size = (size_t)size;
+				if (align && align != ULONG_MAX)
+					out->align = align;
+				ret = 0;
+			}
+			goto done;
+		}
+	}
+done:
+	daxctl_unref(ctx);
+	return ret;
+}
+
+static void info_sysfs_align(dev_t rdev, struct pmem_devdax *out)
+{
+	/* Per-device "align" (Linux 5.10+), else the region's. */
+	static const char *const where[] = {
+		"/align", "/device/align", "/device/dax_region/align",
+	};
+	char path[PATH_MAX];
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		unsigned long long a;
+		char_path(path, sizeof(path), rdev, where[i]);
+		if (read_ull(path, &a) == 0 && a && !(a & (a - 1))) {
+			out->align = (size_t)a;
+			return;
+		}
+	}
+}
+
+int pmem_devdax_info(dev_t rdev, struct pmem_devdax *out)
+{
+	struct pmem_devdax d = { 0, (size_t)2 << 20, region_of(rdev) };
+	if (!is_real_root() || info_daxctl(rdev, &d) != 0) {
+		char path[PATH_MAX];
+		unsigned long long size;
+		char_path(path, sizeof(path), rdev, "/size");
+		if (read_ull(path, &size) != 0 || size == 0) {
+			pmem_err_errno(EINVAL,
+				"cannot read the size of Device DAX %u:%u from %s",
+				major(rdev), minor(rdev), path);
+			return -1;
+		}
+		d.size = (size_t)size;
+		info_sysfs_align(rdev, &d);
+	}
+	PMEM_LOG(INFO, "Device DAX %u:%u: size %zu align %zu region %d",
+			major(rdev), minor(rdev), d.size, d.align, d.region_id);
+	*out = d;
+	return 0;
+}
+
+int pmem_devdax_deep_flush(int region_id)
+{
+	char path[PATH_MAX];
+	int plen = snprintf(path, sizeof(path),
+			"%s/bus/nd/devices/region%d/deep_flush", root_buf,
+			region_id);
+	int fd = region_id < 0 || plen < 0 || (size_t)plen >= sizeof(path)
+			? (errno = ENOENT, -1)
+			: open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			/* No deep flush control: nothing more can be done. */
+			PMEM_LOG(NOTICE, "no deep_flush for region %d",
+					region_id);
+			errno = ENOTSUP;
+			return 0;
+		}
+		pmem_err_errno(errno, "open \"%s\"", path);
+		return -1;
+	}
+	ssize_t n = write(fd, "1", 1);
+	int err = errno;
+	close(fd);
+	if (n != 1) {
+		pmem_err_errno(n < 0 ? err : EIO, "write \"%s\"", path);
+		return -1;
+	}
+	return 0;
+}

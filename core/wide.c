@@ -1,0 +1,110 @@
+/* wide.c -- UTF-8 <-> wchar_t and the W entry points that need them. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "libpmem.h"
+#include "err.h"
+#include "export.h"
+#include "wide.h"
+
+/* Length of the sequence a lead byte starts, 0 when it cannot lead. */
+static int seq_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+void pmem_utf8_to_wide(const char *s, wchar_t *out, size_t n)
+{
+	if (n == 0)
+		return;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+	while (*p && o + 1 < n) {
+		int len = seq_len(*p);
+		uint32_t cp = len == 1 ? *p : len == 2 ? *p & 0x1f
+				: len == 3 ? *p & 0x0f : *p & 0x07;
+		int ok = len > 0;
+		for (int i = 1; ok && i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				ok = 0;
+			else
+				cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong, surrogate and out-of-range forms are malformed. */
+		if (ok && ((len == 3 && cp < 0x800) ||
+			   (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+			   (cp >= 0xd800 && cp <= 0xdfff)))
+			ok = 0;
+		if (ok) {
+			out[o++] = (wchar_t)cp;
+			p += len;
+		} else {
+			out[o++] = (wchar_t)0xfffd;
+			p++;	/* resynchronise on the next byte */
+		}
+	}
+	out[o] = L'\0';
+}
+
+char *pmem_wide_to_utf8(const wchar_t *ws)
+{
+	size_t need = 1;
+	for (const wchar_t *w = ws; *w; w++) {
+		uint32_t c = (uint32_t)*w;
+		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+			errno = EINVAL;
+			return NULL;
+		}
+		need += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+	}
+	unsigned char *out = malloc(need), *o = out;
+	if (!out)
+		return NULL;
+	for (const wchar_t *w = ws; *w; w++) {
+		uint32_t c = (uint32_t)*w;
+		if (c < 0x80) {
+			*o++ = (unsigned char)c;
+		} else if (c < 0x800) {
+			*o++ = (unsigned char)(0xc0 | c >> 6);
+			*o++ = (unsigned char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			*o++ = (unsigned char)(0xe0 | c >> 12);
+			*o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (unsigned char)(0x80 | (c & 0x3f));
+		} else {
+			*o++ = (unsigned char)(0xf0 | c >> 18);
+			*o++ = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+			*o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (unsigned char)(0x80 | (c & 0x3f));
+		}
+	}
+	*o = '\0';
+	return (char *)out;
+}
+
+PMEM_EXPORT void *pmem_map_fileW(const wchar_t *path, size_t len, int flags,
+		mode_t mode, size_t *mapped_lenp, int *is_pmemp)
+{
+	if (!path)
+		return pmem_map_fileU(NULL, len, flags, mode, mapped_lenp,
+				is_pmemp);
+	char *u = pmem_wide_to_utf8(path);
+	if (!u) {
+		pmem_err_errno(errno, "cannot convert the path to UTF-8");
+		return NULL;
+	}
+	void *ret = pmem_map_fileU(u, len, flags, mode, mapped_lenp, is_pmemp);
+	int err = errno;
+	free(u);
+	errno = err;
+	return ret;
+}
