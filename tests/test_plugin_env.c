@@ -1,0 +1,412 @@
+/*
+ * test_plugin_env.c -- end to end: build/pmem-info run as a child with the
+ * environment set; its "flush:", "copy:", "movnt threshold:" and "refused:"
+ * lines must say what the selection function predicts for this CPU and
+ * that environment (and, for a few cases, exactly what a person expects).
+ * Then `pmem-info PATH`, --json, --help and the exit statuses.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include "libpmem.h"
+#include "libpmem_backend.h"
+#include "select.h"
+#include "test_plugin_util.h"
+
+static char info[PATH_MAX + 32];
+static char plugins[PATH_MAX + 32];
+static char backends[PATH_MAX + 32];
+
+static void setup(void)
+{
+	snprintf(info, sizeof(info), "%s/../pmem-info", test_dir());
+	snprintf(plugins, sizeof(plugins), "%s/plugins", test_dir());
+	snprintf(backends, sizeof(backends), "%s/../backends", test_dir());
+	cr_assert_eq(access(info, X_OK), 0, "%s not built", info);
+}
+
+TestSuite(pmem_info_env, .init = setup);
+TestSuite(pmem_info_path, .init = setup);
+
+static const char *const *fake_vars;
+
+static const char *fake_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	size_t n = strlen(name);
+	for (int i = 0; fake_vars[i]; i++)
+		if (strncmp(fake_vars[i], name, n) == 0 &&
+				fake_vars[i][n] == '=')
+			return fake_vars[i] + n + 1;
+	return NULL;
+}
+
+static struct run_out r;
+
+/* Runs pmem-info with vars; checks its lines against the prediction.
+ * Returns its output for further checks. */
+static const char *check_env(const char *const vars[])
+{
+	static struct pmem_selection want;
+	fake_vars = vars;
+	struct pmem_select_in in = {
+		.cpu = pmem_backend_get_cpu(),
+		.env = fake_env,
+		.backends = pmem_static_backends,
+		.auto_flush = pmem_has_auto_flush() == 1,
+		.plugin_dir = PMEM_PLUGIN_DIR,
+	};
+	pmem_select_backends(&in, &want);
+
+	char *argv[] = { info, NULL };
+	cr_assert_eq(run_env(argv, vars, &r), 0);
+	cr_assert_eq(r.status, 0, "pmem-info exit %d: %s", r.status, r.err);
+	cr_assert_str_empty(r.err, "pmem-info printed on stderr: %s", r.err);
+
+	char exp[1024], got[1024];
+	snprintf(exp, sizeof(exp), "flush: %s (%s)", want.choice.flush->name,
+			want.choice.flush_reason);
+	cr_assert_not_null(line_starting(r.out, "flush: ", got, sizeof(got)));
+	cr_assert_str_eq(got, exp);
+	snprintf(exp, sizeof(exp), "copy: %s (%s)", want.choice.copy->name,
+			want.choice.copy_reason);
+	cr_assert_not_null(line_starting(r.out, "copy: ", got, sizeof(got)));
+	cr_assert_str_eq(got, exp);
+	if (want.choice.movnt)
+		snprintf(exp, sizeof(exp), "movnt threshold: %zu",
+				want.choice.movnt_threshold);
+	else
+		snprintf(exp, sizeof(exp), "movnt threshold: off "
+				"(PMEM_NO_MOVNT=1)");
+	cr_assert_not_null(line_starting(r.out, "movnt threshold: ", got,
+			sizeof(got)));
+	cr_assert_str_eq(got, exp);
+	if (want.choice.refusal) {
+		snprintf(exp, sizeof(exp), "refused: %s", want.choice.refusal);
+		cr_assert_not_null(line_starting(r.out, "refused: ", got,
+				sizeof(got)), "no refusal in:\n%s", r.out);
+		cr_assert_str_eq(got, exp);
+	} else {
+		cr_assert_null(line_starting(r.out, "refused: ", got,
+				sizeof(got)), "unexpected %s", got);
+	}
+	return r.out;
+}
+
+static int has_line(const char *text, const char *line)
+{
+	char got[1024];
+	return line_starting(text, line, got, sizeof(got)) != NULL &&
+		strcmp(got, line) == 0;
+}
+
+static int cpu_has(uint64_t bits)
+{
+	return (pmem_backend_get_cpu()->features & bits) == bits;
+}
+
+Test(pmem_info_env, automatic)
+{
+	const char *out = check_env((const char *const[]){ NULL });
+	cr_assert(strstr(out, "\ncpu features: sse2") != NULL, "%s", out);
+	cr_assert(strstr(out, "\nbackends (linked in):\n") != NULL);
+	/* Every static backend is listed with its usability. */
+	const struct pmem_backend *b;
+	for (unsigned i = 0; (b = pmem_backend_get_static(i)); i++) {
+		char want[256];
+		snprintf(want, sizeof(want), "\n  %-16s %-5s  %s", b->name,
+				b->kind == PMEM_BACKEND_FLUSH ? "flush" : "copy",
+				b->probe(pmem_backend_get_cpu()) ? "usable " :
+				"not usable on this CPU");
+		cr_assert(strstr(out, want) != NULL, "no '%s' in\n%s", want,
+				out);
+	}
+	/* The plugins of the build tree are found and listed. */
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof(want), "/backends/nt-sse2.so\n");
+	cr_assert(strstr(out, want) != NULL, "no plugin list in\n%s", out);
+}
+
+Test(pmem_info_env, no_flush)
+{
+	const char *out = check_env((const char *const[]){ "PMEM_NO_FLUSH=1",
+			NULL });
+	cr_assert(has_line(out, "flush: nop (PMEM_NO_FLUSH=1)"), "%s", out);
+}
+
+Test(pmem_info_env, no_clwb)
+{
+	const char *out = check_env((const char *const[]){ "PMEM_NO_CLWB=1",
+			NULL });
+	cr_assert(strstr(out, "flush: clwb") == NULL, "%s", out);
+	if (cpu_has(PMEM_CPU_CLFLUSHOPT) && pmem_has_auto_flush() != 1)
+		cr_assert(has_line(out, "flush: clflushopt (PMEM_NO_CLWB=1, "
+				"CPU has CLFLUSHOPT)"), "%s", out);
+}
+
+Test(pmem_info_env, no_clwb_no_clflushopt)
+{
+	const char *out = check_env((const char *const[]){ "PMEM_NO_CLWB=1",
+			"PMEM_NO_CLFLUSHOPT=1", NULL });
+	if (pmem_has_auto_flush() != 1)
+		cr_assert(has_line(out, "flush: clflush (PMEM_NO_CLWB=1, "
+				"PMEM_NO_CLFLUSHOPT=1, CPU has CLFLUSH)"), "%s",
+				out);
+}
+
+Test(pmem_info_env, no_flush_0)
+{
+	check_env((const char *const[]){ "PMEM_NO_FLUSH=0", NULL });
+}
+
+Test(pmem_info_env, avx_off)
+{
+	const char *out = check_env((const char *const[]){ "PMEM_AVX=0",
+			"PMEM_AVX512F=0", NULL });
+	cr_assert(strstr(out, "\ncopy: nt-sse2 (") != NULL, "%s", out);
+	cr_assert(strstr(out, "PMEM_AVX=0") != NULL, "%s", out);
+}
+
+Test(pmem_info_env, avx512_off)
+{
+	check_env((const char *const[]){ "PMEM_AVX512F=0", NULL });
+}
+
+Test(pmem_info_env, no_movnt)
+{
+	const char *out = check_env((const char *const[]){ "PMEM_NO_MOVNT=1",
+			NULL });
+	cr_assert(has_line(out, "movnt threshold: off (PMEM_NO_MOVNT=1)"));
+}
+
+Test(pmem_info_env, movnt_threshold)
+{
+	const char *out = check_env((const char *const[]){
+			"PMEM_MOVNT_THRESHOLD=1024", NULL });
+	cr_assert(has_line(out, "movnt threshold: 1024"), "%s", out);
+	out = check_env((const char *const[]){ "PMEM_MOVNT_THRESHOLD=lots",
+			NULL });
+	cr_assert(has_line(out, "movnt threshold: 256"), "%s", out);
+	cr_assert(strstr(out, "PMEM_MOVNT_THRESHOLD='lots' ignored") != NULL,
+			"%s", out);
+}
+
+Test(pmem_info_env, forced_one_name)
+{
+	const char *out = check_env((const char *const[]){
+			"PMEM_BACKEND=clflush", NULL });
+	cr_assert(has_line(out, "flush: clflush (forced by PMEM_BACKEND)"),
+			"%s", out);
+}
+
+Test(pmem_info_env, forced_pair_both_orders)
+{
+	const char *out = check_env((const char *const[]){
+			"PMEM_BACKEND=nt-sse2,msync-fallback", NULL });
+	cr_assert(has_line(out, "flush: msync-fallback (forced by "
+			"PMEM_BACKEND)"), "%s", out);
+	cr_assert(has_line(out, "copy: nt-sse2 (forced by PMEM_BACKEND)"),
+			"%s", out);
+	out = check_env((const char *const[]){
+			"PMEM_BACKEND=clflush,nt-sse2", NULL });
+	cr_assert(has_line(out, "flush: clflush (forced by PMEM_BACKEND)"));
+	cr_assert(has_line(out, "copy: nt-sse2 (forced by PMEM_BACKEND)"));
+}
+
+Test(pmem_info_env, forced_plugin_path)
+{
+	char var[2 * PATH_MAX];
+	snprintf(var, sizeof(var), "PMEM_BACKEND=%s/nt-sse2.so", backends);
+	const char *out = check_env((const char *const[]){ var, NULL });
+	cr_assert(has_line(out, "copy: nt-sse2 (forced by PMEM_BACKEND, "
+			"plugin)"), "%s", out);
+}
+
+Test(pmem_info_env, forced_name_in_backend_path)
+{
+	char var[2 * PATH_MAX];
+	snprintf(var, sizeof(var), "PMEM_BACKEND_PATH=/nonexistent:%s",
+			plugins);
+	const char *out = check_env((const char *const[]){
+			"PMEM_BACKEND=good_copy", var, NULL });
+	cr_assert(has_line(out, "copy: good_copy (forced by PMEM_BACKEND, "
+			"plugin)"), "%s", out);
+	/* The directories of PMEM_BACKEND_PATH are listed, broken plugins
+	 * with their reason. */
+	cr_assert(strstr(out, "/plugins/good_copy.so\n") != NULL, "%s", out);
+	cr_assert(strstr(out, "refused: ") != NULL, "%s", out);
+	cr_assert(strstr(out, "abi99.so: declares ABI version 99") != NULL,
+			"%s", out);
+}
+
+Test(pmem_info_env, refused_unknown)
+{
+	const char *out = check_env((const char *const[]){
+			"PMEM_BACKEND=bogus", NULL });
+	cr_assert(strstr(out, "\nrefused: PMEM_BACKEND: unknown backend "
+			"'bogus'") != NULL, "%s", out);
+}
+
+Test(pmem_info_env, refused_broken_plugin)
+{
+	char var[2 * PATH_MAX];
+	snprintf(var, sizeof(var), "PMEM_BACKEND=%s/no_entry.so", plugins);
+	const char *out = check_env((const char *const[]){ var, NULL });
+	cr_assert(strstr(out, "no entry symbol") != NULL, "%s", out);
+}
+
+Test(pmem_info_env, refused_cpu_cannot_run)
+{
+	const char *out = check_env((const char *const[]){
+			"PMEM_BACKEND=nt-avx512", NULL });
+	if (cpu_has(PMEM_CPU_AVX512F | PMEM_CPU_AVX512BW | PMEM_CPU_AVX512VL))
+		cr_assert(has_line(out, "copy: nt-avx512 (forced by "
+				"PMEM_BACKEND)"), "%s", out);
+	else
+		cr_assert(strstr(out, "'nt-avx512' refused: this CPU cannot "
+				"run it") != NULL, "%s", out);
+}
+
+Test(pmem_info_env, json_is_valid_and_agrees)
+{
+	char *argv[] = { info, "--json", NULL };
+	cr_assert_eq(run_env(argv, NULL, &r), 0);
+	cr_assert_eq(r.status, 0);
+	char want[256];
+	snprintf(want, sizeof(want), "\"flush\": {\"name\": \"%s\"",
+			pmem_backend_get_choice()->flush->name);
+	/* The parent may run with PMEM_* set; only compare without. */
+	if (getenv("PMEM_BACKEND") == NULL && getenv("PMEM_NO_FLUSH") == NULL
+			&& getenv("PMEM_NO_CLWB") == NULL &&
+			getenv("PMEM_NO_CLFLUSHOPT") == NULL)
+		cr_assert(strstr(r.out, want) != NULL, "%s", r.out);
+	/* Valid JSON, checked by python3 (configure.py needs it anyway). */
+	char tmp[] = "/tmp/pmem-info-json-XXXXXX";
+	int fd = mkstemp(tmp);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, r.out, strlen(r.out)), (ssize_t)strlen(r.out));
+	close(fd);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
+			"d=json.load(open(sys.argv[1])); assert d[\"cpu\"]"
+			"[\"features\"]' %s", tmp);
+	int st = system(cmd);
+	unlink(tmp);
+	cr_assert_eq(st, 0, "invalid JSON:\n%s", r.out);
+}
+
+/* ---- pmem-info PATH -------------------------------------------------- */
+
+static void info_path(const char *path, int json, const char *const env[])
+{
+	char *argv[] = { info, json ? "--json" : (char *)path,
+		json ? (char *)path : NULL, NULL };
+	cr_assert_eq(run_env(argv, env, &r), 0);
+}
+
+static void need_tmpfs(void)
+{
+	struct statfs s;
+	if (statfs("/dev/shm", &s) != 0 || s.f_type != 0x01021994)
+		cr_skip_test("SKIP: /dev/shm is not tmpfs here");
+}
+
+Test(pmem_info_path, tmpfs_directory_is_not_pmem)
+{
+	need_tmpfs();
+	info_path("/dev/shm", 0, NULL);
+	cr_assert_eq(r.status, 1, "exit %d\n%s", r.status, r.out);
+	cr_assert(has_line(r.out, "type: directory"), "%s", r.out);
+	cr_assert(has_line(r.out, "filesystem: tmpfs (0x1021994)"), "%s",
+			r.out);
+	cr_assert(strstr(r.out, "\nmap_sync: refused (") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\npmem: no (not on a DAX file system: tmpfs")
+			!= NULL, "%s", r.out);
+}
+
+Test(pmem_info_path, tmpfs_file_is_not_pmem_unless_forced)
+{
+	need_tmpfs();
+	char tmp[] = "/dev/shm/pmem-info-test-XXXXXX";
+	int fd = mkstemp(tmp);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	info_path(tmp, 0, NULL);
+	cr_assert_eq(r.status, 1);
+	cr_assert(has_line(r.out, "type: regular file"), "%s", r.out);
+	cr_assert(has_line(r.out, "writable: yes"), "%s", r.out);
+	info_path(tmp, 0, (const char *const[]){ "PMEM_IS_PMEM_FORCE=1",
+			NULL });
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "\npmem: yes (PMEM_IS_PMEM_FORCE=1; without "
+			"it: not on a DAX file system") != NULL, "%s", r.out);
+	info_path(tmp, 1, NULL);
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.out, "\"pmem\": false") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\"map_sync\": false") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\"filesystem\": \"tmpfs\"") != NULL);
+	cr_assert(strstr(r.out, "\"type\": \"regular file\"") != NULL);
+	unlink(tmp);
+}
+
+Test(pmem_info_path, char_device_not_devdax)
+{
+	info_path("/dev/null", 0, NULL);
+	cr_assert_eq(r.status, 1);
+	cr_assert(has_line(r.out, "type: character device"), "%s", r.out);
+	cr_assert(strstr(r.out, "pmem: no (not Device DAX, its sysfs "
+			"subsystem is mem)") != NULL, "%s", r.out);
+}
+
+Test(pmem_info_path, permissions)
+{
+	/* sysfs refuses to open a read-only attribute for writing, even
+	 * for root, so this works under CI's root too. */
+	const char *ro = "/sys/devices/system/cpu/online";
+	if (access(ro, R_OK) != 0)
+		cr_skip_test("SKIP: no %s", ro);
+	info_path(ro, 0, NULL);
+	cr_assert_eq(r.status, 1);
+	cr_assert(has_line(r.out, "writable: no"), "%s", r.out);
+	cr_assert(strstr(r.out, "pmem: no (permissions: cannot open the file "
+			"for writing") != NULL, "%s", r.out);
+}
+
+Test(pmem_info_path, missing_path_and_usage_errors)
+{
+	info_path("/nonexistent/pmem", 0, NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "/nonexistent/pmem: No such file") != NULL,
+			"%s", r.err);
+	char *two[] = { info, "/dev/shm", "/tmp", NULL };
+	cr_assert_eq(run_env(two, NULL, &r), 0);
+	cr_assert_eq(r.status, 2);
+	char *bad[] = { info, "--frobnicate", NULL };
+	cr_assert_eq(run_env(bad, NULL, &r), 0);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "usage: pmem-info") != NULL, "%s", r.err);
+	char *help[] = { info, "--help", NULL };
+	cr_assert_eq(run_env(help, NULL, &r), 0);
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "usage: pmem-info [--json] [PATH]") != NULL);
+	cr_assert(strstr(r.out, "Exit status") != NULL);
+}
+
+Test(pmem_info_path, device_dax_if_present)
+{
+	/* Needs real or emulated Device DAX (the qemu tier has one). */
+	const char *dev = NULL;
+	static const char *const cand[] = { "/dev/dax0.0", "/dev/dax1.0" };
+	for (size_t i = 0; i < 2; i++)
+		if (access(cand[i], F_OK) == 0)
+			dev = cand[i];
+	if (dev == NULL)
+		cr_skip_test("SKIP devdax: no Device DAX on this machine");
+	info_path(dev, 0, NULL);
+	cr_assert(has_line(r.out, "type: device dax"), "%s", r.out);
+	cr_assert(strstr(r.out, "\ndevdax size: ") != NULL, "%s", r.out);
+	cr_assert_eq(r.status, 0, "%s", r.out);
+}
