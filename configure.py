@@ -228,6 +228,30 @@ def add_check_tests(n):
     return progs
 
 
+# ---- issue 6: pmembench (`ninja bench`, not part of `all`) -------------
+
+def add_bench(n, release):
+    """build/pmembench (loads build/libpmem.so.1 and PMDK's with dlmopen,
+    so it links neither), build/bench/startup (linked against libpmem.so.1,
+    run under either library), and the `bench` target: the quick run, the
+    CSV and the plot under build/."""
+    vf = ' '.join(release)
+    o = n.build(objname('build', 'bench/pmembench.c'), 'cc',
+                ['bench/pmembench.c'], vflags=vf, default=False)
+    n.build('build/pmembench', 'exe', o, default=False, libs='-ldl -lm')
+    o = n.build(objname('build', 'bench/startup.c'), 'cc',
+                ['bench/startup.c'], vflags=vf, default=False)
+    n.build('build/bench/startup', 'exe', o, implicit=['build/libpmem.so'],
+            default=False, libs='-Lbuild -l:libpmem.so.1')
+    n.rule('run_bench', 'build/pmembench --quick --csv build/bench.csv && '
+           'python3 bench/plot.py build/bench.csv build/bench.png',
+           pool='console', description='BENCH')
+    n.build('bench', 'run_bench', [],
+            implicit=['build/pmembench', 'build/bench/startup',
+                      'build/libpmem.so.1', 'bench/plot.py'],
+            default=False)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -337,6 +361,7 @@ def main():
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
 
     add_test_plugins(n, release)
+    add_bench(n, release)
     n.build('all', 'phony', n.defaults, default=False)
     n.lines.append('default all')
 
