@@ -1,0 +1,538 @@
+/*
+ * test_map.c -- pmem_map_file(), its U/W forms and pmem_unmap().
+ *
+ * First the table of bad inputs: each row must fail with exactly the errno
+ * PMDK 1.12 gives (checked against Debian's libpmem), leave *mapped_lenp
+ * and *is_pmemp alone, leak no descriptor and leave no file behind.  The
+ * same table is printed in docs/man/pmem_map_file.3.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <wchar.h>
+
+#include "libpmem.h"
+#include "map.h"
+#include "registry.h"
+#include "util_fs.h"
+
+#define C PMEM_FILE_CREATE
+#define X PMEM_FILE_EXCL
+#define S PMEM_FILE_SPARSE
+#define T PMEM_FILE_TMPFILE
+
+enum kind {
+	K_NULL, K_EMPTY, K_MISSING, K_IN_MISSING_DIR, K_DIR, K_FILE,
+	K_RO_FILE, K_UNDER_FILE, K_EMPTY_FILE, K_FIFO, K_SOCKET, K_DEVNULL,
+	K_DANGLING, K_TOO_LONG, K_NAME_TOO_LONG, K_RODIR, K_IN_RODIR,
+};
+
+/* Criterion re-executes the program for each test, so a parameter holds
+ * no pointer into this one's data. */
+struct bad {
+	char name[48];
+	enum kind kind;
+	size_t len;
+	int flags;
+	int nobody;	/* run without root's permission bypass */
+	int err;
+};
+
+static struct bad bad_inputs[] = {
+	{ "NULL path", K_NULL, 0, 0, 0, EINVAL },
+	{ "empty path", K_EMPTY, 0, 0, 0, ENOENT },
+	{ "empty path, CREATE", K_EMPTY, 4096, C, 0, ENOENT },
+	{ "missing file", K_MISSING, 0, 0, 0, ENOENT },
+	{ "len without CREATE", K_MISSING, 4096, 0, 0, EINVAL },
+	{ "len without CREATE, existing", K_FILE, 4096, 0, 0, EINVAL },
+	{ "CREATE with len 0", K_MISSING, 0, C, 0, EINVAL },
+	{ "unknown flag 0x10", K_MISSING, 4096, C | 0x10, 0, EINVAL },
+	{ "unknown flag 0x40000000", K_FILE, 0, 0x40000000, 0, EINVAL },
+	{ "flags -1", K_MISSING, 4096, -1, 0, EINVAL },
+	{ "TMPFILE without CREATE", K_DIR, 4096, T, 0, EINVAL },
+	{ "TMPFILE, len 0", K_DIR, 0, C | T, 0, EINVAL },
+	{ "TMPFILE, missing directory", K_MISSING, 4096, C | T, 0, ENOENT },
+	{ "TMPFILE, a regular file", K_FILE, 4096, C | T, 0, ENOTDIR },
+	{ "TMPFILE, read-only directory", K_RODIR, 4096, C | T, 1, EACCES },
+	{ "CREATE, len (size_t)-1", K_MISSING, (size_t)-1, C, 0, EINVAL },
+	{ "CREATE, len 2^63 - 1", K_MISSING, ((size_t)1 << 63) - 1, C, 0,
+		ENOSPC },
+	{ "CREATE|SPARSE, len 2^62", K_MISSING, (size_t)1 << 62, C | S, 0,
+		ENOMEM },
+	{ "CREATE, len 1 TiB (no space)", K_MISSING, (size_t)1 << 40, C, 0,
+		ENOSPC },
+	{ "CREATE|EXCL, len 1 TiB", K_MISSING, (size_t)1 << 40, C | X, 0,
+		ENOSPC },
+	{ "a directory", K_DIR, 0, 0, 0, EISDIR },
+	{ "a directory, CREATE", K_DIR, 4096, C, 0, EISDIR },
+	{ "a directory, CREATE|EXCL", K_DIR, 4096, C | X, 0, EEXIST },
+	{ "existing file, CREATE|EXCL", K_FILE, 4096, C | X, 0, EEXIST },
+	{ "read-only file", K_RO_FILE, 0, 0, 1, EACCES },
+	{ "read-only file, CREATE", K_RO_FILE, 4096, C, 1, EACCES },
+	{ "path under a regular file", K_UNDER_FILE, 0, 0, 0, ENOTDIR },
+	{ "path under a regular file, CREATE", K_UNDER_FILE, 4096, C, 0,
+		ENOTDIR },
+	{ "empty regular file", K_EMPTY_FILE, 0, 0, 0, EINVAL },
+	{ "a FIFO", K_FIFO, 0, 0, 0, EINVAL },
+	{ "a FIFO, CREATE", K_FIFO, 4096, C, 0, EINVAL },
+	{ "a socket", K_SOCKET, 0, 0, 0, EINVAL },
+	{ "/dev/null (not Device DAX)", K_DEVNULL, 0, 0, 0, EINVAL },
+	{ "dangling symlink", K_DANGLING, 0, 0, 0, ENOENT },
+	{ "dangling symlink, CREATE|EXCL", K_DANGLING, 4096, C | X, 0,
+		EEXIST },
+	{ "path longer than PATH_MAX", K_TOO_LONG, 0, 0, 0, ENAMETOOLONG },
+	{ "path longer than PATH_MAX, CREATE", K_TOO_LONG, 4096, C, 0,
+		ENAMETOOLONG },
+	{ "name longer than NAME_MAX, CREATE", K_NAME_TOO_LONG, 4096, C, 0,
+		ENAMETOOLONG },
+	{ "CREATE in a missing directory", K_IN_MISSING_DIR, 4096, C, 0,
+		ENOENT },
+	{ "CREATE in a read-only directory", K_IN_RODIR, 4096, C, 1, EACCES },
+};
+
+static char dir[256];
+static char path[PATH_MAX * 2];
+
+/* Makes the path a row names, with whatever must exist for it. */
+static const char *make_path(enum kind k)
+{
+	char p[512];
+	switch (k) {
+	case K_NULL:
+		return NULL;
+	case K_EMPTY:
+		return "";
+	case K_MISSING:
+		snprintf(path, sizeof(path), "%s/missing", dir);
+		break;
+	case K_IN_MISSING_DIR:
+		snprintf(path, sizeof(path), "%s/nodir/file", dir);
+		break;
+	case K_DIR:
+		snprintf(path, sizeof(path), "%s", dir);
+		break;
+	case K_FILE:
+	case K_RO_FILE:
+	case K_UNDER_FILE:
+		snprintf(p, sizeof(p), "%s/file", dir);
+		cr_assert_eq(write_file(p, ""), 0);
+		cr_assert_eq(truncate(p, 4096), 0);
+		if (k == K_RO_FILE)
+			cr_assert_eq(chmod(p, 0444), 0);
+		snprintf(path, sizeof(path), "%s%s", p,
+				k == K_UNDER_FILE ? "/sub" : "");
+		break;
+	case K_EMPTY_FILE:
+		snprintf(path, sizeof(path), "%s/empty", dir);
+		cr_assert_eq(write_file(path, ""), 0);
+		break;
+	case K_FIFO:
+		snprintf(path, sizeof(path), "%s/fifo", dir);
+		cr_assert_eq(mkfifo(path, 0644), 0);
+		break;
+	case K_SOCKET: {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		snprintf(path, sizeof(path), "%s/sock", dir);
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+		int s = socket(AF_UNIX, SOCK_STREAM, 0);
+		cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+		close(s);
+		break;
+	}
+	case K_DEVNULL:
+		return "/dev/null";
+	case K_DANGLING:
+		snprintf(path, sizeof(path), "%s/dangling", dir);
+		snprintf(p, sizeof(p), "%s/target", dir);
+		cr_assert_eq(symlink(p, path), 0);
+		break;
+	case K_TOO_LONG:
+		memset(path, 'a', PATH_MAX + 10);
+		path[0] = '/';
+		path[PATH_MAX + 10] = '\0';
+		break;
+	case K_NAME_TOO_LONG: {
+		int n = snprintf(path, sizeof(path), "%s/", dir);
+		memset(path + n, 'n', NAME_MAX + 1);
+		path[n + NAME_MAX + 1] = '\0';
+		break;
+	}
+	case K_RODIR:
+	case K_IN_RODIR:
+		snprintf(path, sizeof(path), "%s/rodir", dir);
+		cr_assert_eq(mkdir(path, 0555), 0);
+		if (k == K_IN_RODIR)
+			strcat(path, "/file");
+		break;
+	}
+	return path;
+}
+
+static void setup(void)
+{
+	cr_assert_eq(tmpdir_make(dir, sizeof(dir), "test_map"), 0);
+}
+
+static void teardown(void)
+{
+	tmpdir_remove(dir);
+}
+
+ParameterizedTestParameters(map, bad_input)
+{
+	return cr_make_param_array(struct bad, bad_inputs,
+			sizeof(bad_inputs) / sizeof(bad_inputs[0]));
+}
+
+ParameterizedTest(struct bad *b, map, bad_input, .init = setup,
+		.fini = teardown)
+{
+	const char *p = make_path(b->kind);
+	if (b->nobody)
+		cr_assert_eq(become_nobody(), 0, "cannot drop root");
+	int fds = fd_count();
+	size_t mapped = 12345;
+	int is_pmem = 678;
+	errno = 0;
+	void *addr = pmem_map_file(p, b->len, b->flags, 0644, &mapped,
+			&is_pmem);
+	int err = errno;
+	cr_assert_null(addr, "%s: mapped", b->name);
+	cr_expect_eq(err, b->err, "%s: errno %d (%s), expected %d (%s)",
+			b->name, err, strerror(err), b->err, strerror(b->err));
+	cr_expect_eq(mapped, 12345, "%s: *mapped_lenp touched", b->name);
+	cr_expect_eq(is_pmem, 678, "%s: *is_pmemp touched", b->name);
+	cr_expect_eq(fd_count(), fds, "%s: descriptor leaked", b->name);
+	cr_expect_neq(pmem_errormsg()[0], '\0', "%s: no message", b->name);
+	if (b->kind == K_MISSING || b->kind == K_IN_RODIR) {
+		struct stat st;
+		cr_expect_neq(stat(p, &st), 0, "%s: file left behind",
+				b->name);
+	}
+	if (b->kind == K_DANGLING) {
+		char t[512];
+		snprintf(t, sizeof(t), "%s/target", dir);
+		cr_expect_neq(access(t, F_OK), 0, "%s: target created",
+				b->name);
+	}
+	if (b->kind == K_FILE || b->kind == K_RO_FILE) {
+		struct stat st;
+		cr_assert_eq(stat(p, &st), 0);
+		cr_expect_eq(st.st_size, 4096, "%s: file resized", b->name);
+	}
+}
+
+/* ---- successful mappings ---- */
+
+static void *map_ok(const char *p, size_t len, int flags, mode_t mode,
+		size_t *mapped, int *is_pmem)
+{
+	void *a = pmem_map_file(p, len, flags, mode, mapped, is_pmem);
+	cr_assert_not_null(a, "pmem_map_file(%s, %zu, 0x%x): %s", p, len,
+			flags, pmem_errormsg());
+	return a;
+}
+
+Test(map, create_new_allocates_and_uses_mode, .init = setup,
+		.fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/new", dir);
+	umask(0);
+	size_t mapped = 0;
+	int is_pmem = -1;
+	int fds = fd_count();
+	char *a = map_ok(p, 1 << 20, C, 0640, &mapped, &is_pmem);
+	cr_expect_eq(fd_count(), fds, "descriptor leaked");
+	cr_expect_eq(mapped, (size_t)1 << 20);
+	cr_expect_eq(is_pmem, 0, "tmpfs is not pmem");
+	struct stat st;
+	cr_assert_eq(stat(p, &st), 0);
+	cr_expect_eq(st.st_size, 1 << 20);
+	cr_expect_eq(st.st_mode & 0777, 0640);
+	cr_expect_geq((size_t)st.st_blocks * 512, (size_t)1 << 20,
+			"space not allocated: %ld blocks", (long)st.st_blocks);
+	/* The mapping is the file. */
+	strcpy(a + 4096, "hello");
+	cr_assert_eq(pmem_msync(a + 4096, 6), 0);
+	char buf[8] = "";
+	int fd = open(p, O_RDONLY);
+	cr_assert_eq(pread(fd, buf, 6, 4096), 6);
+	close(fd);
+	cr_expect_str_eq(buf, "hello");
+	cr_expect_eq(pmem_unmap(a, mapped), 0);
+}
+
+Test(map, sparse_allocates_nothing, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/sparse", dir);
+	size_t mapped;
+	void *a = map_ok(p, 8 << 20, C | S, 0600, &mapped, NULL);
+	struct stat st;
+	cr_assert_eq(stat(p, &st), 0);
+	cr_expect_eq(st.st_size, 8 << 20);
+	cr_expect_eq(st.st_blocks, 0, "SPARSE file has %ld blocks",
+			(long)st.st_blocks);
+	pmem_unmap(a, mapped);
+}
+
+Test(map, create_resizes_existing_file, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	cr_assert_eq(write_file(p, "0123456789"), 0);
+	size_t mapped;
+	char *a = map_ok(p, 8192, C, 0600, &mapped, NULL);
+	cr_expect_eq(mapped, 8192);
+	cr_expect_eq(memcmp(a, "0123456789", 10), 0, "contents kept");
+	pmem_unmap(a, mapped);
+	struct stat st;
+	stat(p, &st);
+	cr_expect_eq(st.st_size, 8192, "grown");
+	a = map_ok(p, 100, C | S, 0600, &mapped, NULL);
+	cr_expect_eq(mapped, 100);
+	pmem_unmap(a, mapped);
+	stat(p, &st);
+	cr_expect_eq(st.st_size, 100, "shrunk");
+	/* Without CREATE: the whole file, whatever its size. */
+	a = map_ok(p, 0, 0, 0, &mapped, NULL);
+	cr_expect_eq(mapped, 100);
+	pmem_unmap(a, mapped);
+}
+
+Test(map, excl_and_sparse_alone_are_ignored, .init = setup,
+		.fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	cr_assert_eq(write_file(p, "x"), 0);
+	cr_assert_eq(truncate(p, 12288), 0);
+	size_t mapped;
+	void *a = map_ok(p, 0, X, 0, &mapped, NULL);
+	cr_expect_eq(mapped, 12288);
+	pmem_unmap(a, mapped);
+	a = map_ok(p, 0, S, 0, &mapped, NULL);
+	cr_expect_eq(mapped, 12288);
+	pmem_unmap(a, mapped);
+}
+
+static int entries(const char *d)
+{
+	DIR *dd = opendir(d);
+	int n = 0;
+	while (readdir(dd))
+		n++;
+	closedir(dd);
+	return n;
+}
+
+Test(map, tmpfile_leaves_no_name, .init = setup, .fini = teardown)
+{
+	int before = entries(dir);
+	size_t mapped;
+	char *a = map_ok(dir, 65536, C | T, 0777, &mapped, NULL);
+	cr_expect_eq(mapped, 65536);
+	a[65535] = 1;
+	cr_expect_eq(entries(dir), before, "TMPFILE left a name");
+	pmem_unmap(a, mapped);
+	a = map_ok(dir, 4096, C | T | X, 0, &mapped, NULL);
+	cr_expect_eq(entries(dir), before);
+	pmem_unmap(a, mapped);
+}
+
+Test(map, null_out_params_allowed, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	void *a = map_ok(p, 4096, C, 0600, NULL, NULL);
+	cr_expect_eq(pmem_unmap(a, 4096), 0);
+}
+
+Test(map, address_aligned_for_huge_pages, .init = setup, .fini = teardown)
+{
+	cr_expect_eq(pmem_map_alignment(4096), 2u << 20);
+	cr_expect_eq(pmem_map_alignment((1u << 30) - 1), 2u << 20);
+	cr_expect_eq(pmem_map_alignment(1u << 30), 1u << 30);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t lens[] = { 4096, 3 << 20, (size_t)1 << 30, (size_t)3 << 30 };
+	for (unsigned i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t mapped;
+		void *a = map_ok(p, lens[i], C | S, 0600, &mapped, NULL);
+		size_t al = pmem_map_alignment(lens[i]);
+		cr_expect_eq((uintptr_t)a % al, 0, "len %zu at %p", lens[i],
+				a);
+		pmem_unmap(a, mapped);
+	}
+}
+
+/* The reservation around an aligned mapping is given back. */
+Test(map, no_reservation_left_behind, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t mapped;
+	char *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
+	/* The pages right after the mapping are not ours (mincore fails
+	 * with ENOMEM on unmapped memory). */
+	unsigned char vec;
+	errno = 0;
+	cr_expect_eq(mincore(a + 4096, 4096, &vec), -1);
+	cr_expect_eq(errno, ENOMEM);
+	cr_expect_eq(mincore(a - 4096, 4096, &vec), -1);
+	pmem_unmap(a, mapped);
+}
+
+Test(map, mmap_hint, .init = setup, .fini = teardown)
+{
+	setenv("PMEM_MMAP_HINT", "0x100000000000", 1);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t mapped;
+	void *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
+	cr_expect_eq((uintptr_t)a, (uintptr_t)0x100000000000);
+	/* The next one goes at the first free aligned place above it. */
+	void *b = map_ok(p, 0, 0, 0, &mapped, NULL);
+	cr_expect_gt((uintptr_t)b, (uintptr_t)a);
+	cr_expect_eq((uintptr_t)b % (2 << 20), 0);
+	pmem_unmap(a, 4096);
+	pmem_unmap(b, 4096);
+	/* Read once: changing it now has no effect. */
+	setenv("PMEM_MMAP_HINT", "0x200000000000", 1);
+	a = map_ok(p, 0, 0, 0, &mapped, NULL);
+	cr_expect_eq((uintptr_t)a, (uintptr_t)0x100000000000);
+	pmem_unmap(a, 4096);
+}
+
+Test(map, mmap_hint_invalid_ignored, .init = setup, .fini = teardown)
+{
+	setenv("PMEM_MMAP_HINT", "not-a-number", 1);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t mapped;
+	void *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
+	cr_expect_eq((uintptr_t)a % (2 << 20), 0, "aligned as without hint");
+	pmem_unmap(a, mapped);
+}
+
+Test(map, file_created_by_failed_call_is_removed, .init = setup,
+		.fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/big", dir);
+	/* Fails in posix_fallocate (no 1 TiB in /dev/shm). */
+	cr_assert_null(pmem_map_file(p, (size_t)1 << 40, C, 0600, NULL,
+			NULL));
+	cr_expect_eq(errno, ENOSPC);
+	cr_expect_neq(access(p, F_OK), 0, "file left behind");
+	/* A file that existed before is not removed. */
+	cr_assert_eq(write_file(p, "keep"), 0);
+	cr_assert_null(pmem_map_file(p, (size_t)1 << 40, C, 0600, NULL,
+			NULL));
+	cr_expect_eq(access(p, F_OK), 0, "existing file removed");
+}
+
+Test(map, regular_file_not_registered, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t n = pmem_registry_count();
+	size_t mapped;
+	void *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
+	cr_expect_eq(pmem_registry_count(), n, "tmpfs mapping registered");
+	cr_expect_eq(pmem_is_pmem(a, mapped), 0);
+	pmem_unmap(a, mapped);
+}
+
+/* ---- U and W names ---- */
+
+Test(map, utf8_name, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/caf\xc3\xa9-\xe2\x82\xac", dir);
+	size_t mapped;
+	void *a = pmem_map_fileU(p, 4096, C, 0600, &mapped, NULL);
+	cr_assert_not_null(a);
+	cr_expect_eq(access(p, F_OK), 0);
+	pmem_unmap(a, mapped);
+}
+
+Test(map, wide_name, .init = setup, .fini = teardown)
+{
+	wchar_t w[512];
+	swprintf(w, 512, L"%s/caf\u00e9-\u20ac-\U0001F600", dir);
+	size_t mapped = 0;
+	int is_pmem = -1;
+	void *a = pmem_map_fileW(w, 4096, C, 0600, &mapped, &is_pmem);
+	cr_assert_not_null(a, "%s", pmem_errormsg());
+	cr_expect_eq(mapped, 4096);
+	cr_expect_eq(is_pmem, 0);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/caf\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80",
+			dir);
+	cr_expect_eq(access(p, F_OK), 0, "not the UTF-8 name");
+	pmem_unmap(a, mapped);
+	/* The same errors as the U form. */
+	swprintf(w, 512, L"%s/missing", dir);
+	cr_expect_null(pmem_map_fileW(w, 0, 0, 0, NULL, NULL));
+	cr_expect_eq(errno, ENOENT);
+}
+
+Test(map, wide_bad_inputs)
+{
+	size_t mapped = 1;
+	int is_pmem = 2;
+	errno = 0;
+	cr_expect_null(pmem_map_fileW(NULL, 0, 0, 0, &mapped, &is_pmem));
+	cr_expect_eq(errno, EINVAL);
+	wchar_t bad[] = { L'/', L't', (wchar_t)0xD800, L'\0' };
+	errno = 0;
+	cr_expect_null(pmem_map_fileW(bad, 4096, C, 0600, &mapped, &is_pmem));
+	cr_expect_eq(errno, EINVAL, "lone surrogate");
+	wchar_t big[] = { L'/', (wchar_t)0x110000, L'\0' };
+	errno = 0;
+	cr_expect_null(pmem_map_fileW(big, 4096, C, 0600, &mapped, &is_pmem));
+	cr_expect_eq(errno, EINVAL, "beyond U+10FFFF");
+	cr_expect_eq(mapped, 1);
+	cr_expect_eq(is_pmem, 2);
+}
+
+/* ---- pmem_unmap ---- */
+
+Test(unmap, errors)
+{
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(m, MAP_FAILED);
+	errno = 0;
+	cr_expect_eq(pmem_unmap(m + 1, 4096), -1);
+	cr_expect_eq(errno, EINVAL, "unaligned address");
+	cr_expect_neq(strstr(pmem_errormsg(), "aligned"), NULL);
+	errno = 0;
+	cr_expect_eq(pmem_unmap(m, 0), -1);
+	cr_expect_eq(errno, EINVAL, "length 0");
+	errno = 0;
+	cr_expect_eq(pmem_unmap((void *)(UINTPTR_MAX & ~(uintptr_t)4095),
+			8192), -1);
+	cr_expect_eq(errno, EINVAL, "range beyond the address space");
+	cr_expect_eq(pmem_unmap(m, 8192), 0);
+}
+
+Test(unmap, part_of_a_mapping, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t mapped;
+	char *a = map_ok(p, 4 * 4096, C, 0600, &mapped, NULL);
+	cr_expect_eq(pmem_unmap(a + 4096, 4096), 0);
+	unsigned char vec;
+	cr_expect_eq(mincore(a + 4096, 4096, &vec), -1, "still mapped");
+	cr_expect_eq(mincore(a, 4096, &vec), 0, "head lost");
+	cr_expect_eq(mincore(a + 8192, 8192, &vec), 0, "tail lost");
+	cr_expect_eq(pmem_unmap(a, 4 * 4096), 0, "hole in the middle is ok");
+}
