@@ -126,7 +126,8 @@ def write_install(prefix):
     install`; DESTDIR is read when it runs)."""
     gen = os.path.join(TOP, 'build/gen')
     os.makedirs(gen, exist_ok=True)
-    pc = open(os.path.join(TOP, 'libpmem.pc.in')).read()
+    with open(os.path.join(TOP, 'libpmem.pc.in')) as f:
+        pc = f.read()
     for k, v in (('prefix', prefix), ('version', PC_VERSION),
                  ('libs_private', ' '.join(LIB_LIBS))):
         pc = pc.replace('@%s@' % k, v)
@@ -153,15 +154,25 @@ if [ -f build/pmem-info ]; then
 fi
 for f in docs/man/*.[1-8]; do
 	[ -f "$f" ] || continue
-	d="$P/share/man/man${f##*.}"
+	s=${f##*.} page=${f##*/}
+	d="$P/share/man/man$s"
 	install -d "$d"
 	install -m 644 "$f" "$d/"
+	# a link per name of the NAME section: `man pmem_persist` works
+	for n in $(sed -n '/^\\.SH NAME/,/^\\.SH [^N]/p' "$f" | sed '/^\\./d' |
+			tr '\\n' ' ' | sed 's/ \\\\- .*//; s/\\\\-/-/g; s/,/ /g'); do
+		[ "$n.$s" = "$page" ] || ln -sf "$page" "$d/$n.$s"
+	done
 done
 echo "installed libpmem into ${DESTDIR}"%(prefix)s
 """ % {'top': q(TOP), 'prefix': q(prefix)}
     for name, text in (('libpmem.pc', pc), ('install.sh', script)):
         path = os.path.join(gen, name)
-        if not os.path.exists(path) or open(path).read() != text:
+        old = None
+        if os.path.exists(path):
+            with open(path) as f:
+                old = f.read()
+        if old != text:
             with open(path, 'w') as f:
                 f.write(text)
 

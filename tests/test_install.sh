@@ -62,6 +62,11 @@ for m in docs/man/*.[1-8]; do
 	check "man page ${m##*/}" test -f "$P/share/man/man${m##*.}/${m##*/}"
 done
 
+if [ -f docs/man/pmem_flush.3 ]; then
+	check "man link pmem_persist.3 -> pmem_flush.3" \
+		test "$(readlink "$P/share/man/man3/pmem_persist.3")" = pmem_flush.3
+fi
+
 # -- pkg-config and the example, against the installed copy only ----------
 export PKG_CONFIG_LIBDIR=$L/pkgconfig PKG_CONFIG_SYSROOT_DIR=$D
 unset PKG_CONFIG_PATH
