@@ -25,6 +25,11 @@ static uintptr_t page_up(uintptr_t v)
 	return (v + pg - 1) & ~(pg - 1);
 }
 
+static uintptr_t page_down(uintptr_t v)
+{
+	return v & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+}
+
 /* Index of the first range whose end lies above addr. */
 static size_t first_after(uintptr_t addr)
 {
@@ -89,8 +94,8 @@ static void cut(uintptr_t start, uintptr_t end)
 int pmem_registry_add(const void *addr, size_t len,
 		enum pmem_range_type type, int region_id)
 {
-	uintptr_t start = (uintptr_t)addr;
-	uintptr_t end = page_up(start + len);
+	uintptr_t start = page_down((uintptr_t)addr);
+	uintptr_t end = page_up((uintptr_t)addr + len);
 	if (len == 0 || end <= start)
 		return 0;
 	pthread_rwlock_wrlock(&lock);
@@ -127,8 +132,8 @@ static void remove_locked(uintptr_t start, uintptr_t end)
 
 void pmem_registry_remove(const void *addr, size_t len)
 {
-	uintptr_t start = (uintptr_t)addr;
-	uintptr_t end = page_up(start + len);
+	uintptr_t start = page_down((uintptr_t)addr);
+	uintptr_t end = page_up((uintptr_t)addr + len);
 	if (len == 0 || end <= start)
 		return;
 	pthread_rwlock_wrlock(&lock);
@@ -139,7 +144,7 @@ void pmem_registry_remove(const void *addr, size_t len)
 int pmem_registry_unmap(void *addr, size_t len)
 {
 	uintptr_t start = (uintptr_t)addr;
-	uintptr_t end = page_up(start + len);
+	uintptr_t end = page_up((uintptr_t)addr + len);
 	pthread_rwlock_wrlock(&lock);
 	int ret = munmap(addr, len);
 	int err = errno;

@@ -89,7 +89,7 @@ static inline int read_file(const char *path, char *buf, size_t n)
 /* mkdir -p */
 static inline int mkdirs(const char *path)
 {
-	char tmp[4096];
+	char tmp[8192];
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')
@@ -114,7 +114,7 @@ static inline int mkdirs(const char *path)
 static inline int fake_devdax(const char *root, unsigned maj, unsigned min,
 		int region, const char *size, const char *align)
 {
-	char dev[4096], p[4096], link[4096];
+	char dev[4096], p[4200], link[4096];
 	snprintf(dev, sizeof(dev),
 		"%s/devices/platform/e820_pmem/ndbus0/region%d/dax%d.0/dax%d.0",
 		root, region, region, region);
@@ -149,7 +149,7 @@ static inline int fake_devdax(const char *root, unsigned maj, unsigned min,
 static inline int fake_region(const char *root, int region,
 		const char *domain)
 {
-	char dir[4096], p[4096], link[4096];
+	char dir[4096], p[4200], link[4096];
 	snprintf(dir, sizeof(dir),
 		"%s/devices/platform/e820_pmem/ndbus0/region%d", root, region);
 	snprintf(p, sizeof(p), "%s/bus/nd/devices", root);
@@ -172,7 +172,7 @@ static inline int fake_region(const char *root, int region,
 /* A non-dax character device entry: subsystem -> class/mem. */
 static inline int fake_chardev(const char *root, unsigned maj, unsigned min)
 {
-	char dev[4096], p[4096], link[4096];
+	char dev[4096], p[4200], link[4096];
 	snprintf(dev, sizeof(dev), "%s/devices/virtual/mem/m%u_%u", root, maj,
 			min);
 	snprintf(p, sizeof(p), "%s/class/mem", root);
