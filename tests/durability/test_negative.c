@@ -163,3 +163,27 @@ Test(negative, control_correct_backends_pass)
 	cr_assert_eq(sweep(&nt, &ops), 0);
 	cr_assert_gt(ops, 0);
 }
+
+/* The real nop backend is right only where the cache is persistent: under
+ * the ADR model (no eADR) its copies must be reported. */
+extern const struct pmem_backend *const pmem_static_backends[];
+
+Test(negative, nop_backend_without_eadr)
+{
+	const struct pmem_backend *nop = NULL;
+	for (unsigned i = 0; pmem_static_backends[i]; i++)
+		if (strcmp(pmem_static_backends[i]->name, "nop") == 0)
+			nop = pmem_static_backends[i];
+	if (!nop)
+		cr_skip_test("nop backend not linked in");
+	pmem_ops.flush = nop->flush;
+	pmem_ops.drain = nop->drain;
+	pmem_ops.movnt_threshold = SIZE_MAX;
+	const char *v = one(0, 5, 100);
+	cr_assert(v && strstr(v, "line +0x0 ") && strstr(v, "DIRTY"), "%s", v);
+	check_reset();
+	check_track(area + 4096, 5 + 100 + PM_LINE);
+	check_set_eadr(1);
+	pmem_memcpy_persist(area + 4096 + 5, src, 100);
+	cr_assert_null(check_durable(area + 4096 + 5, 100));
+}
