@@ -239,6 +239,26 @@ def add_check_tests(n):
     return progs
 
 
+# ---- issue 3: tests that need the debug library ------------------------
+
+DEBUG_TESTS = ['tests/test_log.c']
+
+
+def add_debug_tests(n):
+    """DEBUG_TESTS rebuilt with -DPMEM_DEBUG and linked with
+    build/debug/libpmem.a as build/debug/tests/<name>: what only the debug
+    library does (PMEM_LOG_LEVEL, PMEM_LOG_FILE)."""
+    vflags = ' '.join(['-O0', '-g', '-DPMEM_DEBUG'])
+    progs = []
+    for s in DEBUG_TESTS:
+        prog = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname('build/debug', s), 'cc', [s], vflags=vflags)
+        progs += n.build('build/debug/tests/' + prog, 'exe',
+                         o + ['build/debug/libpmem.a'],
+                         xlibs=' '.join(TEST_LIBS))
+    return progs
+
+
 # ---- issue 6: pmembench (`ninja bench`, not part of `all`) -------------
 
 def add_bench(n, release):
@@ -369,6 +389,7 @@ def main():
     n.rule('run_tests', 'python3 tests/run.py $in', pool='console',
            description='TEST')
     tests += add_check_tests(n)
+    tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
 
     add_test_plugins(n, release)

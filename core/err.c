@@ -25,9 +25,10 @@ static void vset(const char *fmt, va_list ap)
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 }
 
+/* No file, line or function: the message itself says where. */
 static void to_log(void)
 {
-	PMEM_LOG(ERROR, "%s", last_error);
+	pmem_log_msg(PMEM_LOG_LEVEL_ERROR, NULL, 0, NULL, "%s", last_error);
 }
 
 void pmem_err_msg(const char *fmt, ...)

@@ -186,4 +186,11 @@ void pmem_log_reset(void)
 			__ATOMIC_RELAXED);
 	__atomic_store_n(&threshold_aux, PMEM_LOG_LEVEL_HARK,
 			__ATOMIC_RELAXED);
+#ifdef PMEM_DEBUG
+	/* Read the environment again, as at start-up (tests set it). */
+	env_init();
+	if (out != stderr)
+		fclose(out);
+	env_read();
+#endif
 }

@@ -24,7 +24,8 @@ extern enum pmem_log_level pmem_log_threshold_main;
 				__func__, __VA_ARGS__); \
 } while (0)
 
-/* Restores the start-up state: default function and thresholds (tests). */
+/* Restores the start-up state: default function and thresholds, and in
+ * the debug build PMEM_LOG_LEVEL/PMEM_LOG_FILE read again (tests). */
 void pmem_log_reset(void);
 
 #endif
