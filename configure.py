@@ -283,6 +283,45 @@ def add_bench(n, release):
             default=False)
 
 
+# ---- issue 4: the qemu DAX tier (`ninja test-dax`, not part of `all`) ---
+
+def add_dax(n, release):
+    """build/dax/: Debian's kernel (downloaded and unpacked once), the guest
+    test program, the initramfs (rebuilt only when one of them changes);
+    `test-dax` boots the guest twice (tests/dax/run.py).  Nothing here is
+    in `all`, so plain builds never touch the network."""
+    d = 'build/dax'
+    helpers = ['tests/dax/deps.sh']
+    n.rule('dax_fetch', 'sh tests/dax/fetch-kernel.sh ' + d,
+           description='DAX download and unpack the Debian kernel')
+    n.build([d + '/vmlinuz', d + '/kernel-version'], 'dax_fetch', [],
+            implicit=['tests/dax/fetch-kernel.sh',
+                      'tests/dax/extract-vmlinux.py'] + helpers,
+            default=False)
+    vf = ' '.join(release)
+    objs = n.build(objname(d, 'tests/dax/dax_tests.c'), 'cc',
+                   ['tests/dax/dax_tests.c'], vflags=vf, default=False)
+    # Its open()/fopen() must be visible to the shared libraries too.
+    objs += n.build(objname(d, 'tests/dax/open_spy.c'), 'cc',
+                    ['tests/dax/open_spy.c'],
+                    vflags=vf + ' -fvisibility=default', default=False)
+    prog = n.build(d + '/dax_tests', 'exe', objs + ['build/libpmem.a'],
+                   default=False)
+    n.rule('dax_initramfs', 'sh tests/dax/deps.sh && '
+           'python3 tests/dax/mkinitramfs.py --kernel %s/kernel '
+           '--kver %s/kernel-version --init tests/dax/init --prog %s '
+           '--out $out' % (d, d, prog[0]), description='DAX initramfs')
+    n.build(d + '/initramfs.cpio', 'dax_initramfs', [],
+            implicit=prog + [d + '/kernel-version', 'tests/dax/init',
+                             'tests/dax/mkinitramfs.py'] + helpers,
+            default=False)
+    n.rule('dax_run', 'python3 tests/dax/run.py --dir ' + d,
+           pool='console', description='TEST-DAX')
+    n.build('test-dax', 'dax_run', [],
+            implicit=[d + '/initramfs.cpio', d + '/vmlinuz',
+                      'tests/dax/run.py'], default=False)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -394,6 +433,7 @@ def main():
 
     add_test_plugins(n, release)
     add_bench(n, release)
+    add_dax(n, release)
     n.build('all', 'phony', n.defaults, default=False)
     n.lines.append('default all')
 

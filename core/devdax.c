@@ -190,8 +190,13 @@ int pmem_devdax_deep_flush(int region_id)
 			? (errno = ENOENT, -1)
 			: open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == ENOENT) {
-			/* No deep flush control: nothing more can be done. */
+		if (errno == ENOENT || errno == EACCES) {
+			/* No deep flush control: nothing more can be done.
+			 * EACCES: the kernel makes the file read-only (it
+			 * reads 0) when the region has no flush hints, i.e.
+			 * the platform already drains its write queues (ADR);
+			 * qemu's emulated NVDIMMs are like that.  PMDK also
+			 * returns 0 here. */
 			PMEM_LOG(NOTICE, "no deep_flush for region %d",
 					region_id);
 			errno = ENOTSUP;
