@@ -82,7 +82,7 @@ struct op {
 	enum call call;
 	int cpy;		/* the memcpy name: no overlapping cases */
 	unsigned flags;
-	char name[64];
+	char name[80];
 };
 
 /* The state of one test; Criterion runs each test in its own process. */
@@ -589,7 +589,7 @@ static struct op make_op(enum kind kind, enum call call, int cpy,
 	struct op op = { .kind = kind, .call = call, .cpy = cpy,
 		.flags = flags };
 	const char *b = base[kind == K_SET ? 2 : cpy];
-	char f[64];
+	char f[48];
 
 	if (call == CALL_DIRECT) {
 		snprintf(op.name, sizeof(op.name), "%s_nt", b);
