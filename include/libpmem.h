@@ -111,10 +111,10 @@ enum pmem_log_level {
 	PMEM_LOG_LEVEL_DEBUG,
 };
 
+/* PMDK 2's two thresholds, as in its header (which has no _MAX). */
 enum pmem_log_threshold {
-	PMEM_LOG_THRESHOLD,	/* messages above it are not produced */
-	PMEM_LOG_THRESHOLD_AUX,	/* messages above it are not passed on */
-	PMEM_LOG_THRESHOLD_MAX
+	PMEM_LOG_THRESHOLD,	/* less severe messages are not produced */
+	PMEM_LOG_THRESHOLD_AUX,	/* for the log function's own filtering */
 };
 
 typedef void pmem_log_function(enum pmem_log_level level,
