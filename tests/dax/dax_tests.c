@@ -521,16 +521,18 @@ static void test_auto_flush(const char *mode)
 	const struct pmem_backend_choice *c = pmem_backend_get_choice();
 	const char *name = c && c->flush && c->flush->name ? c->flush->name
 			: "(none)";
+	const char *copy = c && c->copy && c->copy->name ? c->copy->name
+			: "(none)";
 	if (cpu)
 		check(strcmp(name, "nop") == 0,
 				"auto flush: automatic flush choice is nop",
-				"chose %s (%s)", name,
-				c && c->flush_reason ? c->flush_reason : "");
+				"chose %s (%s); copy %s", name,
+				c && c->flush_reason ? c->flush_reason : "", copy);
 	else
 		check(strcmp(name, "nop") != 0,
 				"auto flush: automatic flush choice is not nop",
-				"chose %s (%s)", name,
-				c && c->flush_reason ? c->flush_reason : "");
+				"chose %s (%s); copy %s", name,
+				c && c->flush_reason ? c->flush_reason : "", copy);
 }
 
 int main(int argc, char **argv)

@@ -25,6 +25,8 @@ MODULES = ['libnvdimm', 'nfit', 'nd_e820', 'nd_pmem', 'dax_pmem',
            'device_dax', 'crc32c_generic', 'ext4']
 # Real programs; busybox applets of the same name must not shadow them.
 PROGRAMS = ['ndctl', 'daxctl', 'mke2fs']
+MODINFO = shutil.which('modinfo', path='/usr/sbin:/sbin:/usr/bin:/bin') \
+    or 'modinfo'
 
 
 class Cpio:
@@ -112,7 +114,7 @@ def module_order(moddir):
                      % (name, moddir))
         if name in stack:
             sys.exit('mkinitramfs: module dependency loop at ' + name)
-        deps = subprocess.run(['/sbin/modinfo', '-F', 'depends',
+        deps = subprocess.run([MODINFO, '-F', 'depends',
                                paths[name]], stdout=subprocess.PIPE,
                               text=True, check=True).stdout.strip()
         for d in filter(None, deps.split(',')):
