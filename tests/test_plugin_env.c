@@ -311,7 +311,7 @@ static void need_tmpfs(void)
 {
 	struct statfs s;
 	if (statfs("/dev/shm", &s) != 0 || s.f_type != 0x01021994)
-		cr_skip_test("SKIP: /dev/shm is not tmpfs here");
+		SKIP_VISIBLY("tmpfs: /dev/shm is not tmpfs here");
 }
 
 Test(pmem_info_path, tmpfs_directory_is_not_pmem)
@@ -367,7 +367,7 @@ Test(pmem_info_path, permissions)
 	 * for root, so this works under CI's root too. */
 	const char *ro = "/sys/devices/system/cpu/online";
 	if (access(ro, R_OK) != 0)
-		cr_skip_test("SKIP: no %s", ro);
+		SKIP_VISIBLY("permissions: no %s", ro);
 	info_path(ro, 0, NULL);
 	cr_assert_eq(r.status, 1);
 	cr_assert(has_line(r.out, "writable: no"), "%s", r.out);
@@ -404,7 +404,7 @@ Test(pmem_info_path, device_dax_if_present)
 		if (access(cand[i], F_OK) == 0)
 			dev = cand[i];
 	if (dev == NULL)
-		cr_skip_test("SKIP devdax: no Device DAX on this machine");
+		SKIP_VISIBLY("devdax: no Device DAX on this machine");
 	info_path(dev, 0, NULL);
 	cr_assert(has_line(r.out, "type: device dax"), "%s", r.out);
 	cr_assert(strstr(r.out, "\ndevdax size: ") != NULL, "%s", r.out);

@@ -216,7 +216,7 @@ static void same_as_static(const char *name)
 	cr_assert_str_eq(b->name, name);
 	if (!b->probe(pmem_backend_get_cpu())) {
 		const char *f = pmem_select_needs(name);
-		cr_skip_test("SKIP %s: CPU lacks %s", name,
+		SKIP_VISIBLY("%s: CPU lacks %s", name,
 				f ? f : "what its probe needs");
 	}
 	const char *kind = b->kind == PMEM_BACKEND_FLUSH ? "flush" : "copy";

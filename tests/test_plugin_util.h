@@ -97,6 +97,14 @@ static const char *line_starting(const char *text, const char *prefix,
 	return NULL;
 }
 
+/* Criterion prints skips only when verbose; tests/run.py counts lines
+ * starting with "SKIP", so say it there too. */
+#define SKIP_VISIBLY(...) do { \
+	fprintf(stderr, "SKIP " __VA_ARGS__); \
+	fputc('\n', stderr); \
+	cr_skip_test("SKIP " __VA_ARGS__); \
+} while (0)
+
 /* Directory of this test program (build/tests). */
 __attribute__((unused))
 static const char *test_dir(void)

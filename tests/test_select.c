@@ -796,8 +796,11 @@ Test(startup, cpu_is_x86_64_baseline)
 Test(startup, cpu_matches_proc_cpuinfo)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (f == NULL)
-		cr_skip_test("SKIP cpu_matches_proc_cpuinfo: no /proc/cpuinfo");
+	if (f == NULL) {
+		fprintf(stderr, "SKIP cpu_matches_proc_cpuinfo: "
+				"no /proc/cpuinfo\n");
+		cr_skip_test("no /proc/cpuinfo");
+	}
 	static char line[16384];
 	char flags[16384] = "";
 	unsigned family = ~0u, model = ~0u;
