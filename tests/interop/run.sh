@@ -15,7 +15,9 @@
 # file, and the flush,copy pair forced with PMEM_BACKEND.
 #
 # Matrix: the automatic choice plus every flush,copy pair this CPU can run
-# (build/interop/pairs), each without and with PMEM_IS_PMEM_FORCE=1.
+# (build/interop/pairs), and the automatic choice with PMEM_NO_MOVNT=1 (no
+# non-temporal stores) and PMEM_MOVNT_THRESHOLD=0 (only non-temporal
+# stores), each without and with PMEM_IS_PMEM_FORCE=1.
 # Without it, a file on tmpfs is not pmem, and fio's libpmem engine must
 # refuse it exactly as it does on PMDK's library.
 #
@@ -68,23 +70,26 @@ else
 	SANITIZED=0
 fi
 
-# Current combination, set by the loop at the bottom.
-PAIR=auto FORCE=0
+# Current combination, set by the loop at the bottom.  EXTRA: one more
+# VAR=VALUE for the automatic choice, or empty.
+PAIR=auto FORCE=0 EXTRA= TAG=
 
 # spy_ok LABEL: every process of the last run used our library and pair.
 spy_ok() {
 	local label=$1 line want_flush=${PAIR%,*} want_copy=${PAIR#*,} n=0
+	local want_movnt
 	if [ ! -s "$TMP/spy" ]; then
 		bad "$label: no spy record (client crashed before exit?)"
 		return 1
 	fi
 	while read -r line; do
 		n=$((n + 1))
-		local maps persist flush copy refusal
+		local maps persist flush copy movnt refusal
 		maps=$(sed -n 's/.* maps=\([^ ]*\) .*/\1/p' <<<"$line")
 		persist=$(sed -n 's/.* persist=\([^ ]*\) .*/\1/p' <<<"$line")
 		flush=$(sed -n 's/.* flush=\([^ ]*\) .*/\1/p' <<<"$line")
 		copy=$(sed -n 's/.* copy=\([^ ]*\) .*/\1/p' <<<"$line")
+		movnt=$(sed -n 's/.* movnt=\([^ ]*\) .*/\1/p' <<<"$line")
 		refusal=${line#* refusal=}
 		if [ "$(readlink -f "$maps")" != "$OURS" ] ||
 				[ "$(readlink -f "$persist")" != "$OURS" ]; then
@@ -96,6 +101,15 @@ spy_ok() {
 				{ bad "$label: no introspection ($line)"; return 1; }
 		elif [ "$flush" != "$want_flush" ] || [ "$copy" != "$want_copy" ]; then
 			bad "$label: PMEM_BACKEND=$PAIR not in effect: flush=$flush copy=$copy"
+			return 1
+		fi
+		case $EXTRA in
+		PMEM_NO_MOVNT=1) want_movnt=off;;
+		PMEM_MOVNT_THRESHOLD=*) want_movnt=${EXTRA#*=};;
+		*) want_movnt=$movnt;;
+		esac
+		if [ "$movnt" != "$want_movnt" ]; then
+			bad "$label: $EXTRA not in effect: movnt=$movnt"
 			return 1
 		fi
 		if [ "$refusal" != none ]; then
@@ -110,13 +124,14 @@ spy_ok() {
 # 0) or an extended regex the output must match with a non-zero exit (an
 # expected refusal).  Output is kept in $TMP/out for further checks.
 client() {
-	local label="[$PAIR FORCE=$FORCE] $1" expect=$2 rc
+	local label="$TAG $1" expect=$2 rc
 	shift 2
 	rm -f "$TMP/spy"
 	local env=(LD_LIBRARY_PATH="$B" LD_PRELOAD="$PRELOAD"
 		PMEM_SPY_OUT="$TMP/spy")
 	[ "$PAIR" != auto ] && env+=(PMEM_BACKEND="$PAIR")
 	[ "$FORCE" = 1 ] && env+=(PMEM_IS_PMEM_FORCE=1)
+	[ -n "$EXTRA" ] && env+=("$EXTRA")
 	(cd "$TMP" && env "${env[@]}" "$@") >"$TMP/out" 2>&1
 	rc=$?
 	if [ "$expect" = ok ] && [ $rc -ne 0 ]; then
@@ -149,13 +164,13 @@ run_fio() {
 	rm -f "$f".*
 	if [ "$FORCE" = 1 ]; then
 		client "fio --ioengine=libpmem --verify=crc32c" ok "${libpmem[@]}" &&
-			{ fio_verified && ok "[$PAIR FORCE=$FORCE] fio libpmem: written and verified (crc32c)" ||
-				bad "[$PAIR FORCE=$FORCE] fio libpmem: nothing verified"; }
+			{ fio_verified && ok "$TAG fio libpmem: written and verified (crc32c)" ||
+				bad "$TAG fio libpmem: nothing verified"; }
 	else
 		# Not pmem (tmpfs): the engine refuses, as on PMDK's library.
 		client "fio --ioengine=libpmem on tmpfs" \
 			'does not point to persistent memory' "${libpmem[@]}" &&
-			ok "[$PAIR FORCE=$FORCE] fio libpmem refuses non-pmem like PMDK"
+			ok "$TAG fio libpmem refuses non-pmem like PMDK"
 	fi
 	rm -f "$f".*
 	client "fio --ioengine=pmemblk --verify=crc32c" ok \
@@ -163,14 +178,14 @@ run_fio() {
 		--name=blk --filename="$f.blk,4096,32" --size=4m --bs=4k \
 		--rw=randwrite --verify=crc32c --verify_fatal=1 --do_verify=1 \
 		--verify_state_save=0 &&
-		{ fio_verified && ok "[$PAIR FORCE=$FORCE] fio pmemblk: written and verified (crc32c)" ||
-			bad "[$PAIR FORCE=$FORCE] fio pmemblk: nothing verified"; }
+		{ fio_verified && ok "$TAG fio pmemblk: written and verified (crc32c)" ||
+			bad "$TAG fio pmemblk: nothing verified"; }
 	rm -f "$f".*
 }
 
 # pmempool check -v and info on POOL, which must be of TYPE (OBJ, BLK, LOG).
 pool_check_info() {
-	local what=$1 pool=$2 type=$3 label="[$PAIR FORCE=$FORCE]"
+	local what=$1 pool=$2 type=$3 label="$TAG"
 	client "pmempool check -v ($what)" ok pmempool check -v "$pool" || return
 	if ! grep -q ': consistent' "$TMP/out"; then
 		bad "$label pmempool check -v $what: not consistent"
@@ -201,13 +216,13 @@ run_ours() {
 	local p=$TMP/ours
 	rm -f "$p".*
 	client "obj_tx" ok "$I/obj_tx" "$p.obj" &&
-		ok "[$PAIR FORCE=$FORCE] libpmemobj: tx commit, abort, reopen, verify" &&
+		ok "$TAG libpmemobj: tx commit, abort, reopen, verify" &&
 		pool_check_info "obj pool filled by obj_tx" "$p.obj" OBJ
 	client "log_walk" ok "$I/log_walk" "$p.log" &&
-		ok "[$PAIR FORCE=$FORCE] libpmemlog: append, reopen, walk" &&
+		ok "$TAG libpmemlog: append, reopen, walk" &&
 		pool_check_info "log pool filled by log_walk" "$p.log" LOG
 	client "blk_rw" ok "$I/blk_rw" "$p.blk" &&
-		ok "[$PAIR FORCE=$FORCE] libpmemblk: write, zero, error, reopen, read back" &&
+		ok "$TAG libpmemblk: write, zero, error, reopen, read back" &&
 		pool_check_info "blk pool filled by blk_rw" "$p.blk" BLK
 	rm -f "$p".*
 }
@@ -223,8 +238,12 @@ if [ "$SANITIZED" = 1 ]; then
 	combos=auto
 fi
 
-for PAIR in $combos; do
+combos="$combos auto/PMEM_NO_MOVNT=1 auto/PMEM_MOVNT_THRESHOLD=0"
+for spec in $combos; do
+	PAIR=${spec%%/*} EXTRA=
+	case $spec in */*) EXTRA=${spec#*/};; esac
 	for FORCE in 0 1; do
+		TAG="[$PAIR${EXTRA:+ $EXTRA} FORCE=$FORCE]"
 		run_fio
 		run_pmempool
 		run_ours

@@ -2,13 +2,15 @@
  * spy.c -- LD_PRELOADed into every interop client, so each run proves which
  * libpmem it used.  At exit it appends one line to $PMEM_SPY_OUT:
  *
- *   pid=N maps=PATH[,PATH...] persist=PATH flush=NAME copy=NAME refusal=TEXT
+ *   pid=N maps=PATH[,PATH...] persist=PATH flush=NAME copy=NAME movnt=N
+ *	refusal=TEXT
  *
  * maps: every libpmem.so* file mapped in the process (/proc/self/maps), so a
  * second copy (PMDK's) would show; persist: the file that defines the
  * pmem_persist the process binds to (dladdr); flush/copy/refusal: our
  * introspection, pmem_backend_get_choice(), which PMDK's library lacks
- * ("none" then).  It changes nothing in the client.
+ * ("none" then); movnt: the non-temporal threshold, "off" under
+ * PMEM_NO_MOVNT=1.  It changes nothing in the client.
  */
 #define _GNU_SOURCE 1	/* dladdr */
 #include <dlfcn.h>
@@ -55,6 +57,7 @@ __attribute__((destructor)) static void spy_report(void)
 		persist = info.dli_fname;
 
 	const char *flush = "none", *copy = "none", *refusal = "none";
+	char movnt[32] = "none";
 	const struct pmem_backend_choice *(*get_choice)(void) =
 		(const struct pmem_backend_choice *(*)(void))
 		dlsym(RTLD_DEFAULT, "pmem_backend_get_choice");
@@ -66,13 +69,18 @@ __attribute__((destructor)) static void spy_report(void)
 			copy = c->copy->name;
 		if (c && c->refusal)
 			refusal = c->refusal;
+		if (c && !c->movnt)
+			snprintf(movnt, sizeof(movnt), "off");
+		else if (c)
+			snprintf(movnt, sizeof(movnt), "%zu",
+					c->movnt_threshold);
 	}
 
 	char line[16384];
 	int n = snprintf(line, sizeof(line),
-			"pid=%d maps=%s persist=%s flush=%s copy=%s refusal=%s\n",
-			(int)getpid(), *maps ? maps : "none", persist, flush,
-			copy, refusal);
+			"pid=%d maps=%s persist=%s flush=%s copy=%s movnt=%s "
+			"refusal=%s\n", (int)getpid(), *maps ? maps : "none",
+			persist, flush, copy, movnt, refusal);
 	int fd = open(outpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	if (fd < 0)
 		return;
