@@ -22,8 +22,8 @@ int pmem_backend_validate(const struct pmem_backend *b, char *why,
 		size_t whysize)
 {
 	if (b->abi_version == 0 || b->abi_version > PMEM_BACKEND_ABI_VERSION) {
-		snprintf(why, whysize, "declares ABI version %u, this library "
-				"supports 1 to %u", (unsigned)b->abi_version,
+		snprintf(why, whysize, "declares ABI version %u (this library: "
+				"1 to %u)", (unsigned)b->abi_version,
 				PMEM_BACKEND_ABI_VERSION);
 		return -1;
 	}

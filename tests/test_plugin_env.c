@@ -325,6 +325,8 @@ Test(pmem_info_path, tmpfs_directory_is_not_pmem)
 	cr_assert(strstr(r.out, "\nmap_sync: refused (") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "\npmem: no (not on a DAX file system: tmpfs")
 			!= NULL, "%s", r.out);
+	/* The library's own answer agrees. */
+	cr_assert(has_line(r.out, "pmem_map_file: is_pmem 0"), "%s", r.out);
 }
 
 Test(pmem_info_path, tmpfs_file_is_not_pmem_unless_forced)
@@ -334,21 +336,31 @@ Test(pmem_info_path, tmpfs_file_is_not_pmem_unless_forced)
 	int fd = mkstemp(tmp);
 	cr_assert_geq(fd, 0);
 	close(fd);
+	info_path(tmp, 0, NULL);	/* empty: pmem_map_file refuses it */
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.out, "\npmem_map_file: failed (") != NULL, "%s",
+			r.out);
+	fd = open(tmp, O_WRONLY);
+	cr_assert_eq(write(fd, "data", 4), 4);
+	close(fd);
 	info_path(tmp, 0, NULL);
 	cr_assert_eq(r.status, 1);
 	cr_assert(has_line(r.out, "type: regular file"), "%s", r.out);
 	cr_assert(has_line(r.out, "writable: yes"), "%s", r.out);
+	cr_assert(has_line(r.out, "pmem_map_file: is_pmem 0"), "%s", r.out);
 	info_path(tmp, 0, (const char *const[]){ "PMEM_IS_PMEM_FORCE=1",
 			NULL });
 	cr_assert_eq(r.status, 0);
 	cr_assert(strstr(r.out, "\npmem: yes (PMEM_IS_PMEM_FORCE=1; without "
 			"it: not on a DAX file system") != NULL, "%s", r.out);
+	cr_assert(has_line(r.out, "pmem_map_file: is_pmem 1"), "%s", r.out);
 	info_path(tmp, 1, NULL);
 	cr_assert_eq(r.status, 1);
 	cr_assert(strstr(r.out, "\"pmem\": false") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "\"map_sync\": false") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "\"filesystem\": \"tmpfs\"") != NULL);
 	cr_assert(strstr(r.out, "\"type\": \"regular file\"") != NULL);
+	cr_assert(strstr(r.out, "\"pmem_map_file_is_pmem\": false") != NULL);
 	unlink(tmp);
 }
 

@@ -168,6 +168,12 @@ static void scan_plugins(void)
 	}
 }
 
+/* Length of a plugin file's name without ".so". */
+static int stem_len(const char *path)
+{
+	return (int)strlen(strrchr(path, '/') + 1) - 3;
+}
+
 static void print_choice_text(const struct pmem_backend_choice *c,
 		const struct pmem_cpu *cpu)
 {
@@ -202,7 +208,8 @@ static void print_choice_text(const struct pmem_backend_choice *c,
 					f->b->probe(cpu) ? "usable" :
 					"not usable on this CPU", f->path);
 		else
-			printf("  %-16s refused: %s\n", "?", f->why);
+			printf("  %-16.*s refused: %s\n", stem_len(f->path),
+					strrchr(f->path, '/') + 1, f->why);
 	}
 }
 
@@ -303,6 +310,8 @@ struct facts {
 	long long devdax_size, devdax_align;	/* -1 when not Device DAX */
 	int pmem;
 	char reason[512];
+	int lib_is_pmem;	/* pmem_map_file's answer; -1 not asked/failed */
+	char lib_error[256];
 };
 
 static const struct {
@@ -505,6 +514,23 @@ static void check_char(struct facts *f, const char *path, dev_t rdev)
 			f->devdax_align);
 }
 
+/* Cross-check: what pmem_map_file() itself reports for the path. */
+static void ask_library(struct facts *f, const char *path, int is_dir)
+{
+	size_t mapped = 0;
+	int is_pmem = 0;
+	void *p = is_dir ? pmem_map_file(path, 4096, PMEM_FILE_CREATE |
+			PMEM_FILE_TMPFILE, 0600, &mapped, &is_pmem) :
+		pmem_map_file(path, 0, 0, 0, &mapped, &is_pmem);
+	if (p == NULL) {
+		snprintf(f->lib_error, sizeof(f->lib_error), "%s",
+				pmem_errormsg());
+		return;
+	}
+	pmem_unmap(p, mapped);
+	f->lib_is_pmem = is_pmem != 0;
+}
+
 /* PMEM_IS_PMEM_FORCE overrides what pmem_is_pmem() reports. */
 static void apply_force(struct facts *f)
 {
@@ -552,6 +578,10 @@ static void print_facts(const struct facts *f)
 			printf("devdax size: %lld\n", f->devdax_size);
 		if (f->devdax_align >= 0)
 			printf("devdax align: %lld\n", f->devdax_align);
+		if (f->lib_is_pmem != -1)
+			printf("pmem_map_file: is_pmem %d\n", f->lib_is_pmem);
+		else if (f->lib_error[0])
+			printf("pmem_map_file: failed (%s)\n", f->lib_error);
 		printf("pmem: %s (%s)\n", f->pmem ? "yes" : "no", f->reason);
 		return;
 	}
@@ -586,6 +616,10 @@ static void print_facts(const struct facts *f)
 		printf("%lld", f->devdax_align);
 	else
 		printf("null");
+	jkey(&first, "pmem_map_file_is_pmem");
+	printf("%s", json_bool(f->lib_is_pmem));
+	jkey(&first, "pmem_map_file_error");
+	jstr(f->lib_error[0] ? f->lib_error : NULL);
 	jkey(&first, "pmem");
 	printf("%s", f->pmem ? "true" : "false");
 	jkey(&first, "reason");
@@ -598,7 +632,7 @@ static int check_path(const char *path)
 	struct facts f = {
 		.path = path, .type = "other", .dax_attr = -1,
 		.writable = -1, .map_sync = -1, .devdax_size = -1,
-		.devdax_align = -1,
+		.devdax_align = -1, .lib_is_pmem = -1,
 	};
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -622,6 +656,8 @@ static int check_path(const char *path)
 		because(&f, "not a file, directory or Device DAX");
 	}
 	apply_force(&f);
+	if (f.writable == 1)
+		ask_library(&f, path, S_ISDIR(st.st_mode));
 	print_facts(&f);
 	return f.pmem ? EXIT_PMEM : EXIT_NOT_PMEM;
 }
