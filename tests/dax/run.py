@@ -116,22 +116,24 @@ def pattern(n, seed):
                  for i in range(n))
 
 
-def host_check(res, image, nonce):
-    """The guest's pmem_memcpy_persist data, found in the backing file."""
-    name = 'data written with pmem_memcpy_persist is in the backing file'
+def host_check(res, image, what, nonce, name):
+    """Data the guest wrote with write_marked() (dax_tests.c), found in
+    an NVDIMM's backing file."""
     with open(image, 'rb') as f:
         data = f.read()
-    hdr = b'libpmem-dax-tier nonce=%08x ' % nonce
+    hdr = b'libpmem-dax-tier %s nonce=%08x ' % (what.encode(), nonce)
     at = data.find(hdr)
     if at < 0:
-        res.add('FAIL', 'host', name + ': no header with this boot\'s nonce')
+        res.add('FAIL', 'host', name + ': no header with this boot\'s nonce '
+                'in ' + os.path.basename(image))
         return
     m = re.match(rb'len=(\d+)\n', data[at + len(hdr):at + HDR_LEN])
     n = int(m.group(1)) if m else 0
     ok = n > 0 and data[at + HDR_LEN:at + HDR_LEN + n] == pattern(n, nonce)
     res.add('ok' if ok else 'FAIL', 'host', name +
-            (': %d bytes at file offset %d' % (n, at + HDR_LEN) if ok
-             else ': the %d bytes after the header differ' % n))
+            (': %d bytes at offset %d of %s' % (n, at + HDR_LEN,
+                                                 os.path.basename(image))
+             if ok else ': the %d bytes after the header differ' % n))
 
 
 def report(res, b, keep):
@@ -150,7 +152,13 @@ def report(res, b, keep):
     elif b.rc != 0:
         res.add('FAIL', b.persistence, 'qemu exit status %s' % b.rc)
     if b.persistence == 'mem-ctrl' and done:
-        host_check(res, b.images[0], b.nonce)
+        host_check(res, b.images[0], 'devdax', b.nonce,
+                   'data written with pmem_memcpy_persist to /dev/dax0.0 '
+                   'is in its NVDIMM\'s backing file')
+        host_check(res, b.images[1], 'ext4-dax', b.nonce,
+                   'data written with pmem_memcpy_persist to a MAP_SYNC '
+                   'file on ext4 -o dax (no msync) is in its NVDIMM\'s '
+                   'backing file')
     print('== boot %s: %.1f s wall, log %s' % (b.persistence, b.secs,
                                                b.log_path), flush=True)
     if res.counts['FAIL'] > fails_before:
