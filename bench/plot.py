@@ -12,8 +12,8 @@ import csv
 import subprocess
 import sys
 
-DEFAULT = ['ours', 'pmdk', 'pmdk-sse2', 'pmdk-nomovnt', 'pmdk-clflush',
-           'plain']
+DEFAULT = ['ours', 'pmdk', 'pmdk-sse2', 'pmdk-nomovnt', 'ours-nomovnt',
+           'pmdk-clflush', 'plain']
 STYLE = {
     'ours': 'lw 3 lc rgb "#d62728"',
     'pmdk': 'lw 2 lc rgb "#1f77b4"',
@@ -22,6 +22,7 @@ STYLE = {
     'pmdk-nomovnt': 'lw 1 dt 3 lc rgb "#1f77b4"',
     'pmdk-cflopt': 'lw 1 dt 4 lc rgb "#17becf"',
     'pmdk-clflush': 'lw 1 dt 4 lc rgb "#9467bd"',
+    'ours-nomovnt': 'lw 1 dt 3 lc rgb "#d62728"',
     'plain': 'lw 2 lc rgb "#2ca02c"',
 }
 
@@ -48,8 +49,9 @@ def main():
     series = [v for v in want if v in present]
     # The best of our forced pairs per (op, size): one extra line.
     pairs = sorted({r['variant'] for r in rows
-                    if r['lib'] == 'ours' and r['env']})
-    gp = ['set terminal pngcairo size 1600,1900 font ",10"',
+                    if r['lib'] == 'ours' and
+                    r['env'].startswith('PMEM_BACKEND=')})
+    gp = ['set terminal pngcairo noenhanced size 1600,1900 font ",10"',
           'set output "%s"' % out,
           'set logscale x 2', 'set logscale y 2', 'set grid',
           'set format x "%.0b%B"', 'set xtics 8',

@@ -69,7 +69,7 @@ struct fns {
 
 struct variant {
 	char label[32];
-	char lib[16];		/* "ours", "pmdk", "plain" */
+	char lib[256];		/* "ours", "pmdk", "plain" or a path */
 	char env[160];		/* VAR=VAL[:VAR=VAL...] set before loading */
 	char what[192];		/* what it runs, when the library says */
 	struct fns f;
@@ -523,7 +523,7 @@ static void usage(void)
 	printf(
 "usage: pmembench [--quick | --full] [options]\n"
 "  --quick            default: 5 rounds, 2 ms batches, 12 sizes\n"
-"  --full             15 rounds, 10 ms batches, 21 sizes\n"
+"  --full             11 rounds, 4 ms batches, 21 sizes (~10 min)\n"
 "  --rounds N         timed rounds per variant (median over them)\n"
 "  --batch-ms MS      minimum length of one timed batch\n"
 "  --sizes LIST       e.g. 8,64,1K,3000,1M+13,64M\n"
@@ -748,6 +748,57 @@ static void print_targets(void)
 	}
 }
 
+static int find_variant(const char *label)
+{
+	for (int i = 0; i < nvars; i++)
+		if (!strcmp(vars[i].label, label))
+			return i;
+	return -1;
+}
+
+/* Like for like: ours forced to the path PMDK was forced to. */
+static void print_like_for_like(void)
+{
+	static const char *const pairs[][2] = {
+		{ "ours-nomovnt", "pmdk-nomovnt" },
+		{ "clwb,nt-sse2", "pmdk-sse2" },
+		{ "clflushopt,nt-avx", "pmdk-cflopt" },
+		{ "clflush,nt-avx", "pmdk-clflush" },
+	};
+	int header = 0;
+	for (size_t k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++) {
+		int a = find_variant(pairs[k][0]), b = find_variant(pairs[k][1]);
+		if (a < 0 || b < 0)
+			continue;
+		if (!header++)
+			printf("\n== like for like: ours forced vs PMDK forced "
+			       "to the same path (speed ratio, >1 ours "
+			       "faster)\n");
+		double sumlog = 0, worst = 1e9, top = 0;
+		int cells = 0;
+		char wat[64] = "-", tat[64] = "-";
+		for (int op = 0; op < NOPS; op++)
+			for (int si = 0; ops_on[op] && si < nsizes; si++) {
+				double r = speed(op, si, a, b);
+				cells++;
+				sumlog += log(r);
+				if (r < worst) {
+					worst = r;
+					snprintf(wat, sizeof(wat), "%s %zu",
+						 opinfo[op].name, sizes[si]);
+				}
+				if (r > top) {
+					top = r;
+					snprintf(tat, sizeof(tat), "%s %zu",
+						 opinfo[op].name, sizes[si]);
+				}
+			}
+		printf("  %-18s vs %-13s geomean %.3f, worst %.3f (%s), "
+		       "best %.2f (%s)\n", pairs[k][0], pairs[k][1],
+		       exp(sumlog / cells), worst, wat, top, tat);
+	}
+}
+
 static void default_variants(void)
 {
 	add_variant("pmdk", "pmdk", "");
@@ -758,6 +809,7 @@ static void default_variants(void)
 	add_variant("pmdk-cflopt", "pmdk", "PMEM_NO_CLWB=1");
 	add_variant("pmdk-clflush", "pmdk",
 		    "PMEM_NO_CLWB=1:PMEM_NO_CLFLUSHOPT=1");
+	add_variant("ours-nomovnt", "ours", "PMEM_NO_MOVNT=1");
 	add_variant("plain", "plain", "");
 }
 
@@ -849,9 +901,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!rounds_set)
-		rounds = full ? 15 : 5;
+		rounds = full ? 11 : 5;
 	if (!batch_set)
-		batch_ms = full ? 10.0 : 2.0;
+		batch_ms = full ? 4.0 : 2.0;
 	if (rounds < 1 || rounds > MAX_ROUNDS) {
 		fprintf(stderr, "pmembench: rounds 1..%d\n", MAX_ROUNDS);
 		return 2;
@@ -1030,7 +1082,7 @@ int main(int argc, char **argv)
 				     med[op][si][best]))
 					best = v;
 				if (csv)
-					fprintf(csv, "%s,%zu,%s,%s,%s,%zu,%zu,%d,"
+					fprintf(csv, "%s,%zu,\"%s\",%s,\"%s\",%zu,%zu,%d,"
 						"%.2f,%.4f,%.4f,%.2f,%.2f\n",
 						opinfo[op].name, n,
 						vars[v].label, vars[v].lib,
@@ -1052,6 +1104,7 @@ int main(int argc, char **argv)
 	       "= a second load of %s measured the same way.)\n",
 	       vars[0].label);
 	print_targets();
+	print_like_for_like();
 
 	/* Every variant against the baseline. */
 	printf("\n== speed vs %s (>1 is faster), median of per-round ratios\n",
