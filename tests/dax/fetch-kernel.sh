@@ -13,21 +13,26 @@ sh "$here/deps.sh"
 
 mkdir -p "$out/debs"
 cd "$out/debs"
-rm -f ./*.deb
 # apt's sandbox user cannot write into build/; download as ourselves.
 dl() { apt-get download -q -o APT::Sandbox::User=root "$@" 2>&1 | grep -v '^Get:' || true; }
 
-# apt-get download needs package lists; a fresh machine may have none.
-if ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
+# Stale package lists name versions the mirror no longer has: on a failed
+# download refresh them once and try again.
+fetch() {
+	rm -f ./*.deb
+	dl linux-image-amd64
+	meta=$(ls linux-image-amd64_*.deb 2>/dev/null) || return 1
+	# e.g. "linux-image-6.1.0-56-amd64 (= 6.1.192-2)"
+	deps=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n')
+	dep=$(echo "$deps" | grep -m1 -o 'linux-image-[0-9][^ ]*')
+	ver=$(echo "$deps" | grep -m1 "$dep" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
+	if [ -n "$ver" ]; then dl "$dep=$ver"; else dl "$dep"; fi
+	deb=$(ls "$dep"_*.deb 2>/dev/null)
+}
+if ! apt-cache show linux-image-amd64 >/dev/null 2>&1 || ! fetch; then
 	apt-get update -qq
+	fetch || { echo "dax: cannot download the kernel packages" >&2; exit 1; }
 fi
-dl linux-image-amd64
-meta=$(ls linux-image-amd64_*.deb)
-# e.g. "linux-image-6.1.0-56-amd64 (= 6.1.192-2)"
-dep=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n' | grep -m1 -o 'linux-image-[0-9][^ ]*')
-ver=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n' | grep -m1 "$dep" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
-if [ -n "$ver" ]; then dl "$dep=$ver"; else dl "$dep"; fi
-deb=$(ls "$dep"_*.deb)
 
 cd ..
 rm -rf kernel
