@@ -55,7 +55,7 @@ def main():
           'set output "%s"' % out,
           'set logscale x 2', 'set logscale y 2', 'set grid',
           'set format x "%.0b%B"', 'set xtics 8',
-          'set key top left font ",9"',
+          'set key bottom right font ",9"',
           'set xlabel "bytes per call"', 'set ylabel "GB/s"',
           'set multiplot layout %d,2 title "pmembench: GB/s against size '
           '(median; no persistent memory, DRAM)"' % ((len(ops) + 1) // 2)]
@@ -89,6 +89,35 @@ def main():
                          'title "%s"' % (name, style, title))
         gp += blocks
         gp.append('set title "%s"' % op)
+        gp.append('plot ' + ', \\\n  '.join(plots))
+    # Last panel: ours against PMDK's automatic choice, every operation,
+    # with the PMDK-against-itself ratios as the noise.
+    blocks, plots = [], []
+    palette = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e',
+               '#8c564b', '#e377c2']
+    for i, op in enumerate(ops):
+        for v, style, title in (
+                ('ours', 'lw 2 lc rgb "%s"' % palette[i % 7], op),
+                ('pmdk2', 'lw 1 dt 3 lc rgb "#999999"',
+                 'PMDK vs itself (noise)' if i == 0 else '')):
+            pts = sorted((int(r['size']), float(r['ratio_vs_base']))
+                         for r in rows if r['op'] == op and r['variant'] == v)
+            if not pts:
+                continue
+            name = '$ratio_%d_%s' % (i, v)
+            blocks.append('%s << EOD\n%s\nEOD' % (
+                name, '\n'.join('%d %g' % p for p in pts)))
+            plots.append('%s using 1:2 with linespoints %s pt 7 ps 0.4 %s'
+                         % (name, style, 'title "%s"' % title if title
+                            else 'notitle'))
+    if plots:
+        gp += blocks
+        gp += ['set title "speed of ours / PMDK automatic (median of '
+               'per-round ratios; >1: ours faster)"',
+               'unset logscale y', 'set ylabel "ratio"',
+               'set key top left font ",8"',
+               'set yrange [0.6:1.8]', 'set arrow from graph 0, first 1 '
+               'to graph 1, first 1 nohead lw 1 lc rgb "black"']
         gp.append('plot ' + ', \\\n  '.join(plots))
     gp.append('unset multiplot')
     script = out.rsplit('.', 1)[0] + '.gp'
