@@ -378,24 +378,28 @@ Test(map, no_reservation_left_behind, .init = setup, .fini = teardown)
 	snprintf(p, sizeof(p), "%s/f", dir);
 	size_t mapped;
 	char *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
-	/* The pages right after the mapping are not ours (mincore fails
-	 * with ENOMEM on unmapped memory). */
+	/* The page right after the mapping was part of the reservation
+	 * (which is larger by the alignment) and must be free again: mincore
+	 * fails with ENOMEM on unmapped memory.  (The page before may
+	 * belong to someone else when the reservation was aligned already.)
+	 */
 	unsigned char vec;
 	errno = 0;
 	cr_expect_eq(mincore(a + 4096, 4096, &vec), -1);
 	cr_expect_eq(errno, ENOMEM);
-	cr_expect_eq(mincore(a - 4096, 4096, &vec), -1);
 	pmem_unmap(a, mapped);
 }
 
 Test(map, mmap_hint, .init = setup, .fini = teardown)
 {
-	setenv("PMEM_MMAP_HINT", "0x100000000000", 1);
+	/* Free in a plain run and under ASan, whose shadow ends at
+	 * 0x10007fff8000 and whose heap starts at 0x600000000000. */
+	setenv("PMEM_MMAP_HINT", "0x700000000000", 1);
 	char p[512];
 	snprintf(p, sizeof(p), "%s/f", dir);
 	size_t mapped;
 	void *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
-	cr_expect_eq((uintptr_t)a, (uintptr_t)0x100000000000);
+	cr_expect_eq((uintptr_t)a, (uintptr_t)0x700000000000);
 	/* The next one goes at the first free aligned place above it. */
 	void *b = map_ok(p, 0, 0, 0, &mapped, NULL);
 	cr_expect_gt((uintptr_t)b, (uintptr_t)a);
@@ -403,9 +407,9 @@ Test(map, mmap_hint, .init = setup, .fini = teardown)
 	pmem_unmap(a, 4096);
 	pmem_unmap(b, 4096);
 	/* Read once: changing it now has no effect. */
-	setenv("PMEM_MMAP_HINT", "0x200000000000", 1);
+	setenv("PMEM_MMAP_HINT", "0x710000000000", 1);
 	a = map_ok(p, 0, 0, 0, &mapped, NULL);
-	cr_expect_eq((uintptr_t)a, (uintptr_t)0x100000000000);
+	cr_expect_eq((uintptr_t)a, (uintptr_t)0x700000000000);
 	pmem_unmap(a, 4096);
 }
 
@@ -530,9 +534,9 @@ Test(unmap, part_of_a_mapping, .init = setup, .fini = teardown)
 	size_t mapped;
 	char *a = map_ok(p, 4 * 4096, C, 0600, &mapped, NULL);
 	cr_expect_eq(pmem_unmap(a + 4096, 4096), 0);
-	unsigned char vec;
-	cr_expect_eq(mincore(a + 4096, 4096, &vec), -1, "still mapped");
-	cr_expect_eq(mincore(a, 4096, &vec), 0, "head lost");
-	cr_expect_eq(mincore(a + 8192, 8192, &vec), 0, "tail lost");
+	unsigned char vec[2];
+	cr_expect_eq(mincore(a + 4096, 4096, vec), -1, "still mapped");
+	cr_expect_eq(mincore(a, 4096, vec), 0, "head lost");
+	cr_expect_eq(mincore(a + 8192, 8192, vec), 0, "tail lost");
 	cr_expect_eq(pmem_unmap(a, 4 * 4096), 0, "hole in the middle is ok");
 }
