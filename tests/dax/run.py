@@ -159,8 +159,12 @@ def report(res, b, keep):
                    'data written with pmem_memcpy_persist to a MAP_SYNC '
                    'file on ext4 -o dax (no msync) is in its NVDIMM\'s '
                    'backing file')
-    print('== boot %s: %.1f s wall, log %s' % (b.persistence, b.secs,
-                                               b.log_path), flush=True)
+    # Guest clock at /init's start and end: kernel boot vs tests.
+    up = re.findall(r'DAXT: (?:begin|end)\b.*uptime ([\d.]+) s', b.text)
+    guest = (' (guest: /init at %s s, done at %s s)' % tuple(up[-2:])
+             if len(up) >= 2 else '')
+    print('== boot %s: %.1f s wall%s, log %s'
+          % (b.persistence, b.secs, guest, b.log_path), flush=True)
     if res.counts['FAIL'] > fails_before:
         print('---- serial log of the %s boot ----' % b.persistence)
         print(b.text.rstrip())
