@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -224,6 +225,50 @@ ParameterizedTest(struct bad *b, map, bad_input, .init = setup,
 		cr_assert_eq(stat(p, &st), 0);
 		cr_expect_eq(st.st_size, 4096, "%s: file resized", b->name);
 	}
+}
+
+/*
+ * The same rows on Debian's PMDK 1.12 libpmem, loaded with dlopen (our
+ * own copy is linked in statically and not exported, so the names do not
+ * clash): the errno must be the one in the table there too.  Only the
+ * errno and the untouched out-parameters are compared; PMDK leaves behind
+ * a file it created without PMEM_FILE_EXCL, which we do not (see the man
+ * page).
+ */
+#define PMDK_LIB "/usr/lib/x86_64-linux-gnu/libpmem.so.1"
+
+typedef void *map_file_fn(const char *, size_t, int, mode_t, size_t *,
+		int *);
+
+ParameterizedTestParameters(map, bad_input_pmdk)
+{
+	return cr_make_param_array(struct bad, bad_inputs,
+			sizeof(bad_inputs) / sizeof(bad_inputs[0]));
+}
+
+ParameterizedTest(struct bad *b, map, bad_input_pmdk, .init = setup,
+		.fini = teardown)
+{
+	void *h = dlopen(PMDK_LIB, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		cr_skip_test("SKIP PMDK comparison: %s not installed",
+				PMDK_LIB);
+	map_file_fn *pmdk_map = (map_file_fn *)dlsym(h, "pmem_map_file");
+	cr_assert_not_null(pmdk_map);
+	const char *p = make_path(b->kind);
+	if (b->nobody)
+		cr_assert_eq(become_nobody(), 0, "cannot drop root");
+	size_t mapped = 12345;
+	int is_pmem = 678;
+	errno = 0;
+	void *addr = pmdk_map(p, b->len, b->flags, 0644, &mapped, &is_pmem);
+	int err = errno;
+	cr_assert_null(addr, "%s: PMDK mapped it", b->name);
+	cr_expect_eq(err, b->err, "%s: PMDK's errno %d (%s), table says %d "
+			"(%s)", b->name, err, strerror(err), b->err,
+			strerror(b->err));
+	cr_expect_eq(mapped, 12345);
+	cr_expect_eq(is_pmem, 678);
 }
 
 /* ---- successful mappings ---- */
