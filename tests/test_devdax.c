@@ -74,6 +74,17 @@ Test(devdax, real_sysfs_says_dev_zero_is_not_dax)
 	cr_expect_eq(pmem_devdax_is(makedev(1, 5)), 0);
 }
 
+/* The real /sys goes through libdaxctl first; /dev/zero is not among
+ * its devices, and sysfs has no size for it. */
+Test(devdax, real_sysfs_info_of_a_non_dax_device)
+{
+	struct pmem_devdax d = { 1, 2, 3 };
+	errno = 0;
+	cr_expect_eq(pmem_devdax_info(makedev(1, 5), &d), -1);
+	cr_expect_eq(errno, EINVAL);
+	cr_expect_eq(d.size, 1);
+}
+
 Test(devdax, info, .init = setup, .fini = teardown)
 {
 	zero_is_devdax("8388608\n", "0x200000\n");
