@@ -56,7 +56,8 @@ static void init(void)
 		.cpu = &cpu,
 		.env = real_env,
 		.backends = pmem_static_backends,
-		.auto_flush = pmem_has_auto_flush(),
+		/* -1 (cannot tell) is not auto flush */
+		.auto_flush = pmem_has_auto_flush() == 1,
 		.plugin_dir = PMEM_PLUGIN_DIR,
 	};
 	pmem_select_backends(&in, &selection);
