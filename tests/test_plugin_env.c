@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 
 #include "libpmem.h"
 #include "libpmem_backend.h"
@@ -421,4 +422,56 @@ Test(pmem_info_path, device_dax_if_present)
 	cr_assert(has_line(r.out, "type: device dax"), "%s", r.out);
 	cr_assert(strstr(r.out, "\ndevdax size: ") != NULL, "%s", r.out);
 	cr_assert_eq(r.status, 0, "%s", r.out);
+}
+
+/* ---- set-uid: variables that load code are ignored ------------------- */
+
+/*
+ * A set-uid copy of pmem-info owned by nobody, run by root, has AT_SECURE
+ * set (effective uid != real uid): secure_getenv() then hides
+ * PMEM_BACKEND and PMEM_BACKEND_PATH, while PMEM_NO_CLWB (loads no code)
+ * still applies.
+ */
+Test(pmem_info_env, setuid_ignores_code_loading_variables)
+{
+#ifdef __SANITIZE_ADDRESS__
+	/* LeakSanitizer dies in a set-uid (non-dumpable) process; the
+	 * release run of this test covers it. */
+	SKIP_VISIBLY("setuid: not under AddressSanitizer");
+#endif
+	if (geteuid() != 0)
+		SKIP_VISIBLY("setuid: needs root to make a set-uid copy");
+	char copy[PATH_MAX + 64];
+	snprintf(copy, sizeof(copy), "%s/pmem-info-setuid", test_dir());
+	char cmd[6 * PATH_MAX];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chown 65534 '%s' && "
+			"chmod 4755 '%s'", info, copy, copy, copy);
+	cr_assert_eq(system(cmd), 0);
+	struct statvfs vfs;
+	if (statvfs(copy, &vfs) == 0 && (vfs.f_flag & ST_NOSUID)) {
+		unlink(copy);
+		SKIP_VISIBLY("setuid: %s is on a nosuid file system", copy);
+	}
+	char var[PATH_MAX + 64];
+	snprintf(var, sizeof(var), "PMEM_BACKEND_PATH=%s", plugins);
+	char *argv[] = { copy, NULL };
+	const char *env[] = { "PMEM_BACKEND=clflush,good_copy", var,
+		"PMEM_NO_CLWB=1", NULL };
+	int rc = run_env(argv, env, &r);
+	unlink(copy);
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	char got[1024];
+	cr_assert_not_null(line_starting(r.out, "flush: ", got, sizeof(got)));
+	cr_assert(strstr(got, "forced") == NULL, "PMEM_BACKEND was read: %s",
+			got);
+	cr_assert(strstr(got, "PMEM_NO_CLWB=1") != NULL ||
+			strstr(got, "auto flush") != NULL, "%s", got);
+	cr_assert(strstr(r.out, "good_copy") == NULL,
+			"PMEM_BACKEND_PATH was read:\n%s", r.out);
+	/* The same copy without set-uid does read them. */
+	cr_assert_eq(run_env((char *[]){ info, NULL }, env, &r), 0);
+	cr_assert(has_line(r.out, "flush: clflush (forced by PMEM_BACKEND)"),
+			"%s", r.out);
+	cr_assert(strstr(r.out, "\ncopy: good_copy (forced") != NULL);
 }

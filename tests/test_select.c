@@ -843,3 +843,35 @@ Test(startup, features_str_lists_names)
 	pmem_cpu_features_str(~0ULL, small, sizeof(small));
 	cr_assert_lt(strlen(small), sizeof(small));
 }
+
+/* ---- the built-in fallbacks (pmem_ops before the constructor) -------- */
+
+static size_t flushed;
+static void count_flush(const void *a, size_t n)
+{
+	(void)a;
+	flushed += n;
+}
+
+Test(builtin, copy_and_fill_match_memmove_memset)
+{
+	static unsigned char a[4096], b[4096];
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = b[i] = (unsigned char)(i * 7 + 1);
+	for (size_t n = 0; n < 700; n += 37) {
+		flushed = 0;
+		cr_assert_eq(pmem_builtin_copy.memmove_nt(a + 100, a + 3, n,
+				count_flush), a + 100);
+		memmove(b + 100, b + 3, n);
+		cr_assert_eq(memcmp(a, b, sizeof(a)), 0, "move %zu", n);
+		cr_assert_eq(flushed, n);
+		pmem_builtin_copy.memmove_nt(a + 3, a + 100, n, count_flush);
+		memmove(b + 3, b + 100, n);
+		cr_assert_eq(memcmp(a, b, sizeof(a)), 0, "move back %zu", n);
+		pmem_builtin_copy.memset_nt(a + n, (int)n, n, count_flush);
+		memset(b + n, (int)n, n);
+		cr_assert_eq(memcmp(a, b, sizeof(a)), 0, "set %zu", n);
+	}
+	pmem_builtin_flush.flush(a, sizeof(a));
+	pmem_builtin_flush.drain();
+}
