@@ -1,4 +1,6 @@
-/* test_version.c -- pmem_check_version() and its U/W forms. */
+/* test_version.c -- pmem_check_version() and its U/W forms.  Built with
+ * NVML_UTF8_API, so the plain names here are the U entry points. */
+#define NVML_UTF8_API 1
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -59,4 +61,16 @@ Test(version, wide_form)
 			L"found 1)"), 0, "%ls", w);
 	cr_expect_eq(w, pmem_errormsgW());
 	cr_expect_null(pmem_check_versionW(1, 1));
+}
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+Test(version, utf8_api_names)
+{
+	cr_expect_str_eq(XSTR(pmem_check_version), "pmem_check_versionU");
+	cr_expect_str_eq(XSTR(pmem_errormsg), "pmem_errormsgU");
+	cr_expect_str_eq(XSTR(pmem_map_file), "pmem_map_fileU");
+	cr_expect_not_null(pmem_check_version(3, 0));
+	cr_expect_eq(pmem_check_version(3, 0), pmem_errormsg());
 }
