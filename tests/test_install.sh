@@ -51,6 +51,8 @@ for so in build/backends/*.so; do
 	check "plugin lib/libpmem/backends/${so##*/}" \
 		test -f "$L/libpmem/backends/${so##*/}"
 done
+check "the library's default PMEM_BACKEND_PATH is where plugins go" \
+	grep -qa "$prefix/lib/libpmem/backends" "$L/libpmem.so.1"
 check "debug library lib/libpmem/debug/libpmem.so.1" \
 	cmp -s build/debug/libpmem.so.1 "$L/libpmem/debug/libpmem.so.1"
 check "lib/pkgconfig/libpmem.pc" test -f "$L/pkgconfig/libpmem.pc"
