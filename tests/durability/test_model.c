@@ -6,7 +6,10 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include "libpmem.h"
+#include "libpmem_backend.h"
 #include "pm_prims.h"
 #include "check.h"
 
@@ -167,4 +170,21 @@ Test(model, statistics_count_events_checks_violations)
 	cr_assert_eq(s1.events, s0.events + 1);
 	cr_assert_eq(s1.checks, s0.checks + 1);
 	cr_assert_eq(s1.violations, s0.violations + 1);
+}
+
+/* A plugin built in build/check/backends/ records into the same model:
+ * the test program exports pmem_check_record (-rdynamic). */
+
+Test(model, check_plugins_record_events)
+{
+	const char *path = "build/check/backends/clflush.so";
+	const struct pmem_backend *b;
+
+	if (access(path, R_OK))
+		cr_skip_test("%s not built (run from the source tree)", path);
+	cr_assert_eq(pmem_backend_load(path, &b), 0, "%s", pmem_errormsg());
+	pm_store_fill(pm, 1, 100);
+	cr_assert_not_null(check_durable(pm, 100));
+	b->flush(pm, 100);
+	cr_assert_null(check_durable(pm, 100));
 }
