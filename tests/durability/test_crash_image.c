@@ -1,8 +1,10 @@
 /*
  * test_crash_image.c -- crash images from the recorded event stream.
  *
- * A small log: records appended with pmem_memcpy_persist, each followed by
- * a commit word (the record count) persisted with pmem_memcpy_persist.
+ * A small log: records appended with pmem_memcpy_persist (every fifth with
+ * pmem_memset_persist), each followed by a commit word (the record count),
+ * persisted alternately with pmem_memcpy_persist and with a store through
+ * the primitives followed by pmem_persist.
  * After the run, the image that power loss would leave is built at EVERY
  * logged event, and every record the image's commit word counts must be
  * intact in it; at the last event all records must be committed.  This is
@@ -18,6 +20,7 @@
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "ops.h"
+#include "pm_prims.h"
 #include "check.h"
 #include "broken.h"
 
@@ -38,6 +41,7 @@ static const size_t lens[] = {
 };
 #define NREC (sizeof(lens) / sizeof(lens[0]))
 #define START 3
+#define FILLED(i) ((i) % 5 == 4)	/* written with pmem_memset_persist */
 
 static struct logarea *lg;
 static struct logarea img;
@@ -51,7 +55,8 @@ static void setup(void)
 	cr_assert(lg != MAP_FAILED);
 	for (size_t i = 0; i < NREC; i++)
 		for (size_t j = 0; j < lens[i]; j++)	/* never 0: the base */
-			rec[i][j] = (char)(1 + (i * 37 + j * 11) % 255);
+			rec[i][j] = (char)(FILLED(i) ? i + 1
+					   : 1 + (i * 37 + j * 11) % 255);
 	saved = pmem_ops;
 }
 
@@ -68,8 +73,17 @@ static void write_log(void)
 
 	for (size_t i = 0; i < NREC; i++) {
 		uint64_t c = i + 1;
-		pmem_memcpy_persist(lg->data + off, rec[i], lens[i]);
-		pmem_memcpy_persist(&lg->count, &c, sizeof(c));
+		if (FILLED(i))
+			pmem_memset_persist(lg->data + off, (int)(i + 1),
+					    lens[i]);
+		else
+			pmem_memcpy_persist(lg->data + off, rec[i], lens[i]);
+		if (i % 2) {
+			pmem_memcpy_persist(&lg->count, &c, sizeof(c));
+		} else {	/* what a program does: store, then persist */
+			pm_store_copy(&lg->count, &c, sizeof(c));
+			pmem_persist(&lg->count, sizeof(c));
+		}
 		off += lens[i];
 	}
 }
@@ -176,6 +190,12 @@ Test(crash, every_backend_pair_keeps_committed_records, .init = setup,
 			describe(k, at, sizeof(at));
 			cr_assert_eq(k, -1, "%s+%s: crash image %s: %s",
 				     f->name, c->name, at, why);
+			/* everything was persisted: the last image is memory */
+			cr_assert_eq(check_crash_image(events, lg, sizeof(*lg),
+						       &img), 0);
+			cr_assert(!memcmp(&img, lg, sizeof(*lg)),
+				  "%s+%s: final crash image differs from "
+				  "memory", f->name, c->name);
 			printf("%s+%s: %zu events, %zu crash images, all "
 			       "committed records intact\n", f->name, c->name,
 			       events, images);
