@@ -227,6 +227,17 @@ run_ours() {
 	rm -f "$p".*
 }
 
+# The dynamic loader's own account, once: it initialises our file, and no
+# other libpmem.so.
+ld=$(env LD_DEBUG=libs LD_LIBRARY_PATH="$B" LD_PRELOAD="$PRELOAD" \
+	pmempool --help 2>&1 >/dev/null | grep 'calling init:.*/libpmem\.so')
+if grep -q "calling init: $B/libpmem.so.1\$" <<<"$ld" &&
+		[ "$(wc -l <<<"$ld")" -eq 1 ]; then
+	ok "LD_DEBUG=libs: the loader initialises $B/libpmem.so.1 and no other libpmem"
+else
+	bad "LD_DEBUG=libs: not our libpmem: ${ld:-nothing}"
+fi
+
 pairs=$("$I/pairs") || { bad "build/interop/pairs failed: $pairs"; finish; }
 while read -r line; do
 	case $line in SKIP*) skipped "${line#SKIP }: its pairs not run";; esac
