@@ -12,8 +12,10 @@ Prints one line per check and "abi: N passed, N failed".
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYSTEM = '/usr/lib/x86_64-linux-gnu/libpmem.so.1'
@@ -61,6 +63,43 @@ def map_nodes(path):
         names = re.findall(r'([\w*]+)\s*;', glob.group(1) if glob else '')
         nodes[m.group(1)] = set(names)
     return nodes
+
+
+def reverse(ours_path, sys_path):
+    """The other direction: a program built against OUR header and library
+    references only LIBPMEM_1.0 and runs on PMDK's libpmem.so.1."""
+    tmp = tempfile.mkdtemp(prefix='libpmem-abi.')
+    try:
+        exe = os.path.join(tmp, 'hello')
+        cc = subprocess.run(
+            ['cc', '-I' + os.path.join(TOP, 'include'),
+             os.path.join(TOP, 'docs/examples/hello.c'),
+             '-L' + os.path.dirname(ours_path), '-l:libpmem.so.1',
+             '-o', exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        check(cc.returncode == 0, 'hello.c builds against our header and '
+              'library %s' % cc.stdout.strip())
+        if cc.returncode != 0:
+            return
+        out = subprocess.run(['objdump', '-T', exe], stdout=subprocess.PIPE,
+                             check=True, text=True).stdout
+        vers = set(re.findall(r'\(?(LIBPMEM[\w.]*)\)?\s+pmem_', out))
+        check(vers == {BASE}, 'it references pmem_* under %s only (%s)'
+              % (BASE, sorted(vers)))
+        env = dict(os.environ, LD_LIBRARY_PATH=os.path.dirname(sys_path))
+        env.pop('LD_PRELOAD', None)
+        run = subprocess.run([exe, os.path.join(tmp, 'file')], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+        check(run.returncode == 0 and 'hello, persistent memory' in run.stdout,
+              "it runs on PMDK's %s: %s" % (sys_path, run.stdout.strip()))
+        ldd = subprocess.run(['ldd', exe], env=env, stdout=subprocess.PIPE,
+                             text=True).stdout
+        check(os.path.realpath(sys_path) in
+              [os.path.realpath(w) for w in ldd.split() if 'libpmem' in w],
+              "the loader gave it PMDK's library")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():
@@ -113,6 +152,8 @@ def main():
     check(re.search(r'\b%s\b' % re.escape(BASE), dyn) and
           re.search(r'\b%s\b' % re.escape(EXT), dyn),
           'version definitions %s and %s present' % (BASE, EXT))
+
+    reverse(ours_path, sys_path)
 
     failed = results.count(False)
     print('abi: %d passed, %d failed' % (len(results) - failed, failed))
