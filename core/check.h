@@ -36,6 +36,12 @@ void check_track(const void *addr, size_t len);
  * store is durable once it is globally visible. */
 void check_set_eadr(int on);
 
+/* Storage behind the page cache (a file system without DAX): only msync
+ * makes data durable; CLFLUSH/CLFLUSHOPT/CLWB and SFENCE only move it into
+ * the page (a fenced non-temporal store leaves the line DIRTY).  Off after
+ * check_reset(); turning it on turns eADR off and vice versa. */
+void check_set_page_cache(int on);
+
 /* State of the line holding addr (CLEAN outside tracked ranges). */
 enum check_line_state check_line(const void *addr);
 

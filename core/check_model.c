@@ -66,6 +66,7 @@ struct qent {
 static struct range ranges[MAX_RANGES];
 static unsigned nranges;
 static int eadr;
+static int page_cache;		/* only msync makes data durable */
 static int keep_content;	/* set while the crash log runs */
 static struct qent *queue;
 static size_t nqueue, capqueue;
@@ -132,6 +133,7 @@ void check_reset(void)
 		clear_range(&ranges[i]);
 	nqueue = 0;
 	eadr = 0;
+	page_cache = 0;
 	keep_content = 0;
 	crash_log_reset();
 }
@@ -177,6 +179,15 @@ void check_track(const void *addr, size_t len)
 void check_set_eadr(int on)
 {
 	eadr = on != 0;
+	if (eadr)
+		page_cache = 0;
+}
+
+void check_set_page_cache(int on)
+{
+	page_cache = on != 0;
+	if (page_cache)
+		eadr = 0;
 }
 
 int check_int_range(unsigned i, uintptr_t *base, size_t *len)
@@ -274,12 +285,15 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 		enqueue(ri, i);
 		break;
 	case PM_EV_CLFLUSH:
+		if (!page_cache)	/* else it only reaches the page */
+			write_back(r, i);
+		break;
 	case PM_EV_MSYNC:
 		write_back(r, i);
 		break;
 	case PM_EV_CLFLUSHOPT:
 	case PM_EV_CLWB:
-		if (!(*s & L_DIRTY))
+		if (page_cache || !(*s & L_DIRTY))
 			break;
 		*s = (uint8_t)((*s & ~L_DIRTY) | L_FLUSHING);
 		if (keep_content) {
@@ -297,7 +311,14 @@ HOT static void fence(void)
 	for (size_t q = 0; q < nqueue; q++) {
 		struct range *r = &ranges[queue[q].r];
 		size_t i = queue[q].line;
-		if (keep_content && r->pmask[i]) {
+		if (page_cache) {
+			/* The NT bytes are now in the page, which only an
+			 * msync writes to storage: like a temporal store. */
+			if (r->st[i] & L_WC)
+				r->st[i] |= L_DIRTY;
+			if (keep_content)
+				r->pmask[i] = 0;
+		} else if (keep_content && r->pmask[i]) {
 			if (crash_logging)
 				crash_log_durable(r->base + i * PM_LINE,
 					r->pend + i * PM_LINE, r->pmask[i]);

@@ -139,6 +139,23 @@ Test(model, eadr_stores_are_durable_nt_still_needs_fence)
 	cr_assert_null(check_durable(pm, 4 * 4096));
 }
 
+Test(model, page_cache_only_msync_is_durable)
+{
+	check_set_page_cache(1);
+	pm_store_fill(pm, 1, 64);
+	pm_clflush(pm);
+	pm_sfence();
+	cr_assert_eq(check_line(pm), CHECK_DIRTY);
+	pm_nt_store16(pm + 64, _mm_set1_epi8(3));
+	pm_sfence();		/* in the page now, not on storage */
+	cr_assert_eq(check_line(pm + 64), CHECK_DIRTY);
+	cr_assert_eq(pm_msync(pm, 128), 0);
+	cr_assert_null(check_durable(pm, 128));
+	pm_nt_store16(pm + 128, _mm_set1_epi8(3));
+	cr_assert_eq(pm_msync(pm, 256), 0);	/* WC buffers are not the page */
+	cr_assert_eq(check_line(pm + 128), CHECK_WC);
+}
+
 Test(model, untracked_range_is_reported)
 {
 	static char other[64];
