@@ -452,6 +452,15 @@ static void choose_threshold(struct sel *s)
 		note(r, rs, "PMEM_NO_MOVNT=1: all copies temporal");
 		return;
 	}
+	/* msync-fallback is for mappings that are not pmem: msync writes back
+	 * the pages flush() is given, and non-temporal stores bypass flush()
+	 * for the body of a copy, so every byte must be stored temporally. */
+	if (strcmp(s->out->choice.flush->name, "msync-fallback") == 0) {
+		c->movnt = 0;
+		c->movnt_threshold = SIZE_MAX;
+		note(r, rs, "msync-fallback: all copies temporal");
+		return;
+	}
 	const char *t = env(s, "PMEM_MOVNT_THRESHOLD");
 	if (t == NULL)
 		return;

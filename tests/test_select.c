@@ -237,6 +237,7 @@ Test(auto_choice, no_flush_instruction_means_msync)
 	const struct pmem_backend_choice *c = choose(&no_clflush, 0, NULL);
 	NAMES(c, "msync-fallback", "nt-sse2");
 	HAS_TEXT(c->flush_reason, "no flush instruction usable");
+	cr_assert_eq(c->movnt_threshold, SIZE_MAX);
 }
 
 Test(auto_choice, nothing_linked_in_uses_builtins)
@@ -440,8 +441,14 @@ Test(forced, pair_copy_first)
 
 Test(forced, msync_fallback)
 {
-	NAMES(choose(&intel_avx512, 0, "PMEM_BACKEND=msync-fallback", NULL),
-			"msync-fallback", "nt-avx512");
+	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+			"PMEM_BACKEND=msync-fallback", "PMEM_MOVNT_THRESHOLD=64",
+			NULL);
+	NAMES(c, "msync-fallback", "nt-avx512");
+	/* msync covers only what flush() is given: NT bodies would escape. */
+	cr_assert_eq(c->movnt, 0);
+	cr_assert_eq(c->movnt_threshold, SIZE_MAX);
+	HAS_TEXT(c->copy_reason, "msync-fallback: all copies temporal");
 }
 
 Test(forced, overrides_pmem_no_removals)
