@@ -81,7 +81,7 @@ static const char *check_env(const char *const vars[])
 				want.choice.movnt_threshold);
 	else
 		snprintf(exp, sizeof(exp), "movnt threshold: off "
-				"(PMEM_NO_MOVNT=1)");
+				"(every copy temporal)");
 	cr_assert_not_null(line_starting(r.out, "movnt threshold: ", got,
 			sizeof(got)));
 	cr_assert_str_eq(got, exp);
@@ -180,7 +180,7 @@ Test(pmem_info_env, no_movnt)
 {
 	const char *out = check_env((const char *const[]){ "PMEM_NO_MOVNT=1",
 			NULL });
-	cr_assert(has_line(out, "movnt threshold: off (PMEM_NO_MOVNT=1)"));
+	cr_assert(has_line(out, "movnt threshold: off (every copy temporal)"));
 }
 
 Test(pmem_info_env, movnt_threshold)
@@ -209,8 +209,8 @@ Test(pmem_info_env, forced_pair_both_orders)
 			"PMEM_BACKEND=nt-sse2,msync-fallback", NULL });
 	cr_assert(has_line(out, "flush: msync-fallback (forced by "
 			"PMEM_BACKEND)"), "%s", out);
-	cr_assert(has_line(out, "copy: nt-sse2 (forced by PMEM_BACKEND)"),
-			"%s", out);
+	cr_assert(has_line(out, "copy: nt-sse2 (forced by PMEM_BACKEND, "
+			"msync-fallback: all copies temporal)"), "%s", out);
 	out = check_env((const char *const[]){
 			"PMEM_BACKEND=clflush,nt-sse2", NULL });
 	cr_assert(has_line(out, "flush: clflush (forced by PMEM_BACKEND)"));

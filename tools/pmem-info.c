@@ -183,7 +183,7 @@ static void print_choice_text(const struct pmem_backend_choice *c,
 	if (c->movnt)
 		printf("movnt threshold: %zu\n", c->movnt_threshold);
 	else
-		printf("movnt threshold: off (PMEM_NO_MOVNT=1)\n");
+		printf("movnt threshold: off (every copy temporal)\n");
 	if (c->refusal)
 		printf("refused: %s\n", c->refusal);
 	printf("auto flush: %s\n", pmem_has_auto_flush() == 1 ? "yes" : "no");
