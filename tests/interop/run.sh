@@ -17,7 +17,8 @@
 # Matrix: the automatic choice plus every flush,copy pair this CPU can run
 # (build/interop/pairs), and the automatic choice with PMEM_NO_MOVNT=1 (no
 # non-temporal stores) and PMEM_MOVNT_THRESHOLD=0 (only non-temporal
-# stores), each without and with PMEM_IS_PMEM_FORCE=1.
+# stores), each without and with PMEM_IS_PMEM_FORCE=1; and the automatic
+# choice once more on the debug library (build/debug/: assertions on).
 # Without it, a file on tmpfs is not pmem, and fio's libpmem engine must
 # refuse it exactly as it does on PMDK's library.
 #
@@ -73,6 +74,7 @@ fi
 # Current combination, set by the loop at the bottom.  EXTRA: one more
 # VAR=VALUE for the automatic choice, or empty.
 PAIR=auto FORCE=0 EXTRA= TAG=
+LIB=$OURS	# the libpmem.so.1 under test: release, or the debug library
 
 # spy_ok LABEL: every process of the last run used our library and pair.
 spy_ok() {
@@ -91,8 +93,8 @@ spy_ok() {
 		copy=$(sed -n 's/.* copy=\([^ ]*\) .*/\1/p' <<<"$line")
 		movnt=$(sed -n 's/.* movnt=\([^ ]*\) .*/\1/p' <<<"$line")
 		refusal=${line#* refusal=}
-		if [ "$(readlink -f "$maps")" != "$OURS" ] ||
-				[ "$(readlink -f "$persist")" != "$OURS" ]; then
+		if [ "$(readlink -f "$maps")" != "$LIB" ] ||
+				[ "$(readlink -f "$persist")" != "$LIB" ]; then
 			bad "$label: not ours: maps=$maps persist=$persist"
 			return 1
 		fi
@@ -127,7 +129,7 @@ client() {
 	local label="$TAG $1" expect=$2 rc
 	shift 2
 	rm -f "$TMP/spy"
-	local env=(LD_LIBRARY_PATH="$B" LD_PRELOAD="$PRELOAD"
+	local env=(LD_LIBRARY_PATH="${LIB%/*}" LD_PRELOAD="$PRELOAD"
 		PMEM_SPY_OUT="$TMP/spy")
 	[ "$PAIR" != auto ] && env+=(PMEM_BACKEND="$PAIR")
 	[ "$FORCE" = 1 ] && env+=(PMEM_IS_PMEM_FORCE=1)
@@ -249,12 +251,21 @@ if [ "$SANITIZED" = 1 ]; then
 	combos=auto
 fi
 
-combos="$combos auto/PMEM_NO_MOVNT=1 auto/PMEM_MOVNT_THRESHOLD=0"
+combos="$combos auto/PMEM_NO_MOVNT=1 auto/PMEM_MOVNT_THRESHOLD=0 debug"
+DEBUG_LIB=$(readlink -f "$B/debug/libpmem.so.1" 2>/dev/null)
 for spec in $combos; do
-	PAIR=${spec%%/*} EXTRA=
+	PAIR=${spec%%/*} EXTRA= LIB=$OURS
 	case $spec in */*) EXTRA=${spec#*/};; esac
+	if [ "$spec" = debug ]; then
+		PAIR=auto
+		if [ ! -f "$DEBUG_LIB" ]; then
+			bad "build/debug/libpmem.so.1 not built"
+			continue
+		fi
+		LIB=$DEBUG_LIB
+	fi
 	for FORCE in 0 1; do
-		TAG="[$PAIR${EXTRA:+ $EXTRA} FORCE=$FORCE]"
+		TAG="[$PAIR${EXTRA:+ $EXTRA}${spec/#debug/ debug library} FORCE=$FORCE]"
 		run_fio
 		run_pmempool
 		run_ours
