@@ -19,8 +19,8 @@
 # non-temporal stores) and PMEM_MOVNT_THRESHOLD=0 (only non-temporal
 # stores), each without and with PMEM_IS_PMEM_FORCE=1; and the automatic
 # choice once more on the debug library (build/debug/: assertions on).
-# Without it, a file on tmpfs is not pmem, and fio's libpmem engine must
-# refuse it exactly as it does on PMDK's library.
+# Without PMEM_IS_PMEM_FORCE=1 a file on tmpfs is not pmem, and fio's
+# libpmem engine must refuse it exactly as it does on PMDK's library.
 #
 # Ends with "interop: N passed, N failed, N skipped".
 set -u
