@@ -2,7 +2,8 @@
  * deep_flush.c -- pmem_deep_flush/drain/persist: flush to the most
  * reliable persistence domain software can reach.
  *
- * Flush: every cache line, whatever PMEM_NO_FLUSH or auto flush chose.
+ * Flush: every cache line, with the best flush instruction, whatever
+ * PMEM_NO_FLUSH or auto flush chose for pmem_flush (select.c).
  * Drain, per part of the range: Device DAX -> drain, then write 1 to the
  * region's deep_flush (flushes the memory controller's write queues);
  * MAP_SYNC files and memory we do not know -> msync, which on a DAX file
@@ -21,12 +22,7 @@
 
 PMEM_EXPORT void pmem_deep_flush(const void *addr, size_t len)
 {
-	/* clflush: every x86-64 has it and it needs no fence to be ordered
-	 * with later stores; deep flushes are rare, so its cost is fine. */
-	uintptr_t p = (uintptr_t)addr & ~(uintptr_t)(PM_LINE - 1);
-	uintptr_t end = (uintptr_t)addr + len;
-	for (; p < end; p += PM_LINE)
-		pm_clflush((const void *)p);
+	pmem_ops.deep_flush(addr, len);
 }
 
 static int msync_part(uintptr_t start, uintptr_t end)

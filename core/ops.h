@@ -16,6 +16,9 @@ struct pmem_ops {
 	void *(*memmove_nt)(void *dst, const void *src, size_t len,
 			pmem_flush_fn *flush);
 	void *(*memset_nt)(void *dst, int c, size_t len, pmem_flush_fn *flush);
+	/* What pmem_deep_flush uses: a cache-line write-back even where
+	 * `flush` is nop (eADR, PMEM_NO_FLUSH) or msync-fallback. */
+	pmem_flush_fn *deep_flush;
 	/* Copies of at least this many bytes use memmove_nt/memset_nt;
 	 * SIZE_MAX when non-temporal stores are off (PMEM_NO_MOVNT=1). */
 	size_t movnt_threshold;

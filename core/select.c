@@ -30,6 +30,7 @@ void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
 struct pmem_ops pmem_ops = {
 	.flush = pmem_builtin_flush_fn,
 	.drain = pmem_builtin_drain_fn,
+	.deep_flush = pmem_builtin_flush_fn,
 	.memmove_nt = pmem_builtin_memmove_fn,
 	.memset_nt = pmem_builtin_memset_fn,
 	.movnt_threshold = PMEM_MOVNT_THRESHOLD_DEFAULT,
@@ -47,6 +48,27 @@ static const char *real_env(const char *name, void *ctx)
 			strcmp(name, "PMEM_BACKEND_PATH") == 0)
 		return secure_getenv(name);
 	return getenv(name);
+}
+
+/* The built-in CLFLUSH when no flush instruction backend is linked in. */
+pmem_flush_fn *pmem_select_deep_flush(const struct pmem_backend *chosen,
+		const struct pmem_cpu *cpu)
+{
+	static const char *const by_preference[] = {
+		"clwb", "clflushopt", "clflush",
+	};
+	if (strcmp(chosen->name, "nop") != 0 &&
+			strcmp(chosen->name, "msync-fallback") != 0)
+		return chosen->flush;
+	for (size_t i = 0; i < sizeof(by_preference) / sizeof(*by_preference);
+			i++)
+		for (unsigned k = 0; pmem_static_backends[k]; k++) {
+			const struct pmem_backend *b = pmem_static_backends[k];
+			if (strcmp(b->name, by_preference[i]) == 0 &&
+					b->probe(cpu))
+				return b->flush;
+		}
+	return pmem_builtin_flush_fn;
 }
 
 static void init(void)
@@ -67,6 +89,7 @@ static void init(void)
 
 	pmem_ops.flush = c->flush->flush;
 	pmem_ops.drain = c->flush->drain;
+	pmem_ops.deep_flush = pmem_select_deep_flush(c->flush, &cpu);
 	pmem_ops.memmove_nt = c->copy->memmove_nt;
 	pmem_ops.memset_nt = c->copy->memset_nt;
 	pmem_ops.movnt_threshold = c->movnt ? c->movnt_threshold : SIZE_MAX;

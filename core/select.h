@@ -64,4 +64,11 @@ extern const struct pmem_backend *const pmem_static_backends[];
 /* Re-runs nothing: the start-up selection (select.c). */
 const struct pmem_selection *pmem_selection_get(void);
 
+/* The write-back pmem_deep_flush uses when `chosen` is the flush backend:
+ * chosen itself, unless it writes back no cache lines (nop,
+ * msync-fallback); then the best of clwb, clflushopt, clflush the CPU
+ * runs. */
+pmem_flush_fn *pmem_select_deep_flush(const struct pmem_backend *chosen,
+		const struct pmem_cpu *cpu);
+
 #endif
