@@ -1080,7 +1080,13 @@ int main(int argc, char **argv)
 			for (int r = -1; r < rounds; r++) {
 				size_t d0 = dst_pos, s0 = src_pos, d1 = d0, s1 = s0;
 				for (int k = 0; k < nvars; k++) {
-					int v = (r & 1) ? nvars - 1 - k : k;
+					/* A B .. B A, the order rotated by one
+					 * every two rounds: the variant that
+					 * runs twice in a row at a joint is a
+					 * different one each time. */
+					int sh = r < 0 ? 0 : r / 2;
+					int v = ((r & 1) ? nvars - 1 - k : k) + sh;
+					v %= nvars;
 					dst_pos = d0;
 					src_pos = s0;
 					uint64_t e = run_batch(&vars[v].f, op, n,
