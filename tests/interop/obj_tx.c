@@ -3,7 +3,8 @@
  * large persistent copy, then close, reopen and verify, and pmemobj_check.
  * Built against PMDK's own headers; run on our libpmem.so.1.
  *
- * Usage: obj_tx POOLFILE      exit status 0 when everything held.
+ * Usage: obj_tx [create|verify] POOLFILE
+ * (both by default); exit status 0 when everything held.
  */
 #include <errno.h>
 #include <libpmemobj.h>
@@ -112,25 +113,34 @@ static int verify(PMEMobjpool *pop)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: obj_tx POOLFILE\n");
+	/* "create" and "verify" split the run in two processes, so a pool
+	 * written on one libpmem can be verified on the other */
+	const char *mode = argc == 3 ? argv[1] : "both";
+	const char *path = argv[argc - 1];
+	int create = strcmp(mode, "verify") != 0;
+	int check = strcmp(mode, "create") != 0;
+	if ((argc != 2 && argc != 3) || (argc == 3 && !create + !check != 1)) {
+		fprintf(stderr, "usage: obj_tx [create|verify] POOLFILE\n");
 		return 2;
 	}
-	PMEMobjpool *pop = pmemobj_create(argv[1], LAYOUT,
-			PMEMOBJ_MIN_POOL * 2, 0600);
-	if (!pop)
-		FAIL("pmemobj_create %s", argv[1]);
-	int ret = fill(pop);
-	pmemobj_close(pop);
-	if (ret)
-		return ret;
-
-	if (pmemobj_check(argv[1], LAYOUT) != 1)
+	if (create) {
+		PMEMobjpool *pop = pmemobj_create(path, LAYOUT,
+				PMEMOBJ_MIN_POOL * 2, 0600);
+		if (!pop)
+			FAIL("pmemobj_create %s", path);
+		int ret = fill(pop);
+		pmemobj_close(pop);
+		if (ret)
+			return ret;
+	}
+	if (!check)
+		return 0;
+	if (pmemobj_check(path, LAYOUT) != 1)
 		FAIL("pmemobj_check: pool not consistent");
-	pop = pmemobj_open(argv[1], LAYOUT);
+	PMEMobjpool *pop = pmemobj_open(path, LAYOUT);
 	if (!pop)
-		FAIL("pmemobj_open %s", argv[1]);
-	ret = verify(pop);
+		FAIL("pmemobj_open %s", path);
+	int ret = verify(pop);
 	pmemobj_close(pop);
 	return ret;
 }

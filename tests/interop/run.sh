@@ -240,6 +240,34 @@ else
 	bad "LD_DEBUG=libs: not our libpmem: ${ld:-nothing}"
 fi
 
+# A pool written on one library and verified on the other: PMDK's libpmem
+# (the system's, no LD_LIBRARY_PATH) and ours must agree on the file.
+on_pmdk() {
+	local force=()
+	[ "$FORCE" = 1 ] && force=(PMEM_IS_PMEM_FORCE=1)
+	(cd "$TMP" && env -u LD_LIBRARY_PATH -u LD_PRELOAD "${force[@]}" \
+		"$@") >"$TMP/out" 2>&1
+}
+run_cross() {
+	local p=$TMP/cross.obj
+	rm -f "$p"
+	if ! on_pmdk "$I/obj_tx" create "$p"; then
+		bad "$TAG obj_tx create on PMDK's libpmem: $(tail -n 3 "$TMP/out")"
+	elif client "obj_tx verify (pool made on PMDK's libpmem)" ok \
+			"$I/obj_tx" verify "$p"; then
+		ok "$TAG pool written on PMDK's libpmem verifies on ours"
+	fi
+	rm -f "$p"
+	if client "obj_tx create" ok "$I/obj_tx" create "$p"; then
+		if on_pmdk "$I/obj_tx" verify "$p"; then
+			ok "$TAG pool written on ours verifies on PMDK's libpmem"
+		else
+			bad "$TAG pool written on ours fails on PMDK's: $(tail -n 3 "$TMP/out")"
+		fi
+	fi
+	rm -f "$p"
+}
+
 pairs=$("$I/pairs") || { bad "build/interop/pairs failed: $pairs"; finish; }
 while read -r line; do
 	case $line in SKIP*) skipped "${line#SKIP }: its pairs not run";; esac
@@ -265,10 +293,13 @@ for spec in $combos; do
 		LIB=$DEBUG_LIB
 	fi
 	for FORCE in 0 1; do
-		TAG="[$PAIR${EXTRA:+ $EXTRA}${spec/#debug/ debug library} FORCE=$FORCE]"
+		dbg=
+		[ "$LIB" = "$OURS" ] || dbg=" debug library"
+		TAG="[$PAIR${EXTRA:+ $EXTRA}$dbg FORCE=$FORCE]"
 		run_fio
 		run_pmempool
 		run_ours
+		[ "$spec" = auto ] && run_cross
 	done
 done
 finish
