@@ -522,8 +522,8 @@ static void usage(void)
 {
 	printf(
 "usage: pmembench [--quick | --full] [options]\n"
-"  --quick            default: 7 rounds, 2 ms batches, 12 sizes\n"
-"  --full             11 rounds, 4 ms batches, 21 sizes (~10 min)\n"
+"  --quick            default: 11 rounds, 2 ms batches, 12 sizes\n"
+"  --full             15 rounds, 4 ms batches, 21 sizes (~10-15 min)\n"
 "  --rounds N         timed rounds per variant (median over them)\n"
 "  --batch-ms MS      minimum length of one timed batch\n"
 "  --sizes LIST       e.g. 8,64,1K,3000,1M+13,64M\n"
@@ -932,7 +932,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!rounds_set)
-		rounds = full ? 11 : 7;
+		rounds = full ? 15 : 11;
 	if (!batch_set)
 		batch_ms = full ? 4.0 : 2.0;
 	if (rounds < 1 || rounds > MAX_ROUNDS) {
