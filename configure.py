@@ -33,7 +33,7 @@ BACKENDS = {
 WARN = ['-Wall', '-Wextra', '-Werror=implicit-function-declaration']
 BASE = ['-std=gnu11', '-D_GNU_SOURCE', '-fPIC', '-fvisibility=hidden', '-pthread',
         '-Iinclude', '-Icore', '-Ibackends']
-LIB_LIBS = ['-ldl', '-lpthread', '-ldaxctl', '-lndctl']
+LIB_LIBS = ['-ldl', '-lpthread']   # libdaxctl is dlopen'd (core/devdax.c)
 TEST_LIBS = ['-lcriterion']
 
 
@@ -97,21 +97,6 @@ def write_static_table(path, names):
     if not os.path.exists(path) or open(path).read() != text:
         with open(path, 'w') as f:
             f.write(text)
-
-
-def plugin_dir_flags(prefix):
-    """Default PMEM_BACKEND_PATH: the install's lib/libpmem/backends."""
-    d = os.path.join(prefix, 'lib/libpmem/backends').replace('$', '$$')
-    return [shlex.quote('-DPMEM_PLUGIN_DIR="%s"' % d)]
-
-
-def add_test_plugins(n, vflags):
-    """tests/plugins/*.c -> build/tests/plugins/*.so: small plugins, most
-    deliberately broken, that the selection tests load."""
-    for s in srcs('tests/plugins/*.c'):
-        stem = os.path.splitext(os.path.basename(s))[0]
-        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(vflags))
-        n.build('build/tests/plugins/%s.so' % stem, 'plugin', o)
 
 
 # ---- issue 5: drop-in (interop clients, install, script tests) ---------
@@ -206,6 +191,21 @@ def add_dropin(n, args, release):
                'tests/test_install.sh', 'tests/test_vendor_backend.sh',
                'tests/interop/run.sh']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
+
+
+def plugin_dir_flags(prefix):
+    """Default PMEM_BACKEND_PATH: the install's lib/libpmem/backends."""
+    d = os.path.join(prefix, 'lib/libpmem/backends').replace('$', '$$')
+    return [shlex.quote('-DPMEM_PLUGIN_DIR="%s"' % d)]
+
+
+def add_test_plugins(n, vflags):
+    """tests/plugins/*.c -> build/tests/plugins/*.so: small plugins, most
+    deliberately broken, that the selection tests load."""
+    for s in srcs('tests/plugins/*.c'):
+        stem = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(vflags))
+        n.build('build/tests/plugins/%s.so' % stem, 'plugin', o)
 
 
 # ---- issue 7: the check build's tests (durability model) ---------------

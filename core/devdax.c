@@ -3,14 +3,17 @@
  *
  * A character device is Device DAX when /sys/dev/char/M:N/subsystem
  * resolves to .../dax (bus/dax on current kernels, class/dax on old
- * ones).  Its size and alignment come from libdaxctl when we look at the
+ * ones).  Its size and alignment come from libdaxctl (dlopen'd on first
+ * use) when we look at the
  * real /sys, else (a fake tree in tests, or libdaxctl not finding it) from
  * the attribute files.  Its NVDIMM region is the "regionN" ancestor in
  * its sysfs path; /sys/bus/nd/devices/regionN/deep_flush flushes it.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,25 +111,82 @@ static int region_of(dev_t rdev)
 	return id;
 }
 
+/*
+ * libdaxctl, loaded on first use: linking it would make every program that
+ * uses libpmem load it and its dependencies (libkmod, libzstd, liblzma,
+ * libcrypto, ...) at start-up, while only a Device DAX mapping needs it.
+ */
+static struct {
+	__typeof__(daxctl_new) *new_ctx;
+	__typeof__(daxctl_unref) *unref;
+	__typeof__(daxctl_set_log_priority) *set_log_priority;
+	__typeof__(daxctl_region_get_first) *region_first;
+	__typeof__(daxctl_region_get_next) *region_next;
+	__typeof__(daxctl_region_get_align) *region_align;
+	__typeof__(daxctl_dev_get_first) *dev_first;
+	__typeof__(daxctl_dev_get_next) *dev_next;
+	__typeof__(daxctl_dev_get_major) *dev_major;
+	__typeof__(daxctl_dev_get_minor) *dev_minor;
+	__typeof__(daxctl_dev_get_size) *dev_size;
+	__typeof__(daxctl_dev_get_align) *dev_align;
+	int usable;
+} dax;
+static pthread_once_t dax_once = PTHREAD_ONCE_INIT;
+
+static void dax_load(void)
+{
+	void *h = dlopen("libdaxctl.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		PMEM_LOG(INFO, "libdaxctl not loaded (%s): sysfs only",
+				dlerror());
+		return;
+	}
+	struct { void **fn; const char *name; } syms[] = {
+		{ (void **)&dax.new_ctx, "daxctl_new" },
+		{ (void **)&dax.unref, "daxctl_unref" },
+		{ (void **)&dax.set_log_priority, "daxctl_set_log_priority" },
+		{ (void **)&dax.region_first, "daxctl_region_get_first" },
+		{ (void **)&dax.region_next, "daxctl_region_get_next" },
+		{ (void **)&dax.region_align, "daxctl_region_get_align" },
+		{ (void **)&dax.dev_first, "daxctl_dev_get_first" },
+		{ (void **)&dax.dev_next, "daxctl_dev_get_next" },
+		{ (void **)&dax.dev_major, "daxctl_dev_get_major" },
+		{ (void **)&dax.dev_minor, "daxctl_dev_get_minor" },
+		{ (void **)&dax.dev_size, "daxctl_dev_get_size" },
+		{ (void **)&dax.dev_align, "daxctl_dev_get_align" },
+	};
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		*syms[i].fn = dlsym(h, syms[i].name);
+		if (*syms[i].fn == NULL) {
+			PMEM_LOG(INFO, "libdaxctl lacks %s: sysfs only",
+					syms[i].name);
+			dlclose(h);
+			return;
+		}
+	}
+	dax.usable = 1;		/* stays loaded for the process's life */
+}
+
 /* libdaxctl's view of the device; 0 when it knows it. */
 static int info_daxctl(dev_t rdev, struct pmem_devdax *out)
 {
+	pthread_once(&dax_once, dax_load);
 	struct daxctl_ctx *ctx;
-	if (daxctl_new(&ctx) != 0)
+	if (!dax.usable || dax.new_ctx(&ctx) != 0)
 		return -1;
-	daxctl_set_log_priority(ctx, 0);	/* the library never prints */
+	dax.set_log_priority(ctx, 0);	/* the library never prints */
 	int ret = -1;
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-	daxctl_region_foreach(ctx, region) {
-		daxctl_dev_foreach(region, dev) {
-			if ((unsigned)daxctl_dev_get_major(dev) != major(rdev) ||
-			    (unsigned)daxctl_dev_get_minor(dev) != minor(rdev))
+	for (struct daxctl_region *region = dax.region_first(ctx); region;
+			region = dax.region_next(region)) {
+		for (struct daxctl_dev *dev = dax.dev_first(region); dev;
+				dev = dax.dev_next(dev)) {
+			if ((unsigned)dax.dev_major(dev) != major(rdev) ||
+			    (unsigned)dax.dev_minor(dev) != minor(rdev))
 				continue;
-			unsigned long long size = daxctl_dev_get_size(dev);
-			unsigned long align = daxctl_dev_get_align(dev);
+			unsigned long long size = dax.dev_size(dev);
+			unsigned long align = dax.dev_align(dev);
 			if (!align)
-				align = daxctl_region_get_align(region);
+				align = dax.region_align(region);
 			if (size && size != ULLONG_MAX) {
 				out->size = (size_t)size;
 				if (align && align != ULONG_MAX)
@@ -137,7 +197,7 @@ static int info_daxctl(dev_t rdev, struct pmem_devdax *out)
 		}
 	}
 done:
-	daxctl_unref(ctx);
+	dax.unref(ctx);
 	return ret;
 }
 

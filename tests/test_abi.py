@@ -152,6 +152,12 @@ def main():
     check(re.search(r'\b%s\b' % re.escape(BASE), dyn) and
           re.search(r'\b%s\b' % re.escape(EXT), dyn),
           'version definitions %s and %s present' % (BASE, EXT))
+    # Start-up cost: libdaxctl (and what it pulls in) is dlopen'd on the
+    # first Device DAX lookup, never loaded with the library.
+    needed = set(re.findall(r'NEEDED\s+(\S+)', dyn))
+    check(needed <= {'libc.so.6', 'ld-linux-x86-64.so.2', 'libdl.so.2',
+                     'libpthread.so.0'},
+          'links only libc (NEEDED: %s)' % ' '.join(sorted(needed)))
 
     reverse(ours_path, sys_path)
 

@@ -11,6 +11,7 @@
  * failed".  Exits 0 when it ran to the end: the host counts the lines, so a
  * crash shows as a missing "done".
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -264,6 +265,10 @@ static void test_devdax_map(const struct devdax *d)
 	check(len == d->size, "devdax: len 0 maps the whole device",
 			"mapped %zu, device %" PRIu64, len, d->size);
 	check(is_pmem == 1, "devdax: *is_pmemp is 1", "got %d", is_pmem);
+	/* libdaxctl is loaded on demand, by the first Device DAX lookup */
+	check(dlopen("libdaxctl.so.1", RTLD_NOW | RTLD_NOLOAD) != NULL,
+			"devdax: libdaxctl loaded for the lookup", "%s",
+			dlerror() ? "not loaded" : "");
 	check((uintptr_t)p % d->align == 0,
 			"devdax: mapping aligned to the device's align",
 			"addr %p, align %" PRIu64, (void *)p, d->align);
