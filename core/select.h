@@ -57,6 +57,13 @@ const char *pmem_select_needs(const char *backend_name);
 /* The built-in last resorts (CLFLUSH; temporal copy plus flush). */
 extern const struct pmem_backend pmem_builtin_flush;
 extern const struct pmem_backend pmem_builtin_copy;
+/* Their functions, also pmem_ops' values before the constructor runs. */
+void pmem_builtin_flush_fn(const void *addr, size_t len);
+void pmem_builtin_drain_fn(void);
+void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush);
+void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
+		pmem_flush_fn *flush);
 
 /* The linked-in backends (build/gen/static_backends.c). */
 extern const struct pmem_backend *const pmem_static_backends[];

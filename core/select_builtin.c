@@ -9,13 +9,6 @@
 #include "pm_prims.h"
 #include "select.h"
 
-void pmem_builtin_flush_fn(const void *addr, size_t len);
-void pmem_builtin_drain_fn(void);
-void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
-		pmem_flush_fn *flush);
-void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
-		pmem_flush_fn *flush);
-
 static int probe_any(const struct pmem_cpu *cpu)
 {
 	(void)cpu;
