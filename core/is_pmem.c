@@ -29,5 +29,9 @@ PMEM_EXPORT int pmem_is_pmem(const void *addr, size_t len)
 	pthread_once(&force_once, force_read);
 	if (force >= 0)
 		return force;
+	/* An empty range is not pmem, as in PMDK 1.12 (its detection, unlike
+	 * the forced answers, says 0 for len 0 before looking it up). */
+	if (len == 0)
+		return 0;
 	return pmem_registry_covers(addr, len);
 }

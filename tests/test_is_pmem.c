@@ -39,7 +39,8 @@ Test(is_pmem, whole_range_must_be_covered)
 			-1), 0);
 	cr_expect_eq(pmem_is_pmem(m + PG, 4 * PG), 1);
 	cr_expect_eq(pmem_is_pmem(m + PG + 100, 10), 1);
-	cr_expect_eq(pmem_is_pmem(m + PG, 0), 1, "len 0 inside");
+	/* PMDK 1.12 answers 0 for len 0 even inside pmem (is_pmem_detect) */
+	cr_expect_eq(pmem_is_pmem(m + PG, 0), 0, "len 0 inside");
 	cr_expect_eq(pmem_is_pmem(m + 5 * PG - 1, 1), 1, "last byte");
 	cr_expect_eq(pmem_is_pmem(m + 5 * PG - 1, 2), 0, "one past the end");
 	cr_expect_eq(pmem_is_pmem(m + PG - 1, 2), 0, "one before");
