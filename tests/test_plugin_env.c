@@ -355,6 +355,17 @@ Test(pmem_info_path, tmpfs_file_is_not_pmem_unless_forced)
 	cr_assert(strstr(r.out, "\npmem: yes (PMEM_IS_PMEM_FORCE=1; without "
 			"it: not on a DAX file system") != NULL, "%s", r.out);
 	cr_assert(has_line(r.out, "pmem_map_file: is_pmem 1"), "%s", r.out);
+	/* Parsed as the library parses it: "01" forces 1, "2" is ignored. */
+	info_path(tmp, 0, (const char *const[]){ "PMEM_IS_PMEM_FORCE=01",
+			NULL });
+	cr_assert_eq(r.status, 0, "%s", r.out);
+	cr_assert(has_line(r.out, "pmem_map_file: is_pmem 1"), "%s", r.out);
+	cr_assert(strstr(r.out, "\npmem: yes (PMEM_IS_PMEM_FORCE=01; ") !=
+			NULL, "%s", r.out);
+	info_path(tmp, 0, (const char *const[]){ "PMEM_IS_PMEM_FORCE=2",
+			NULL });
+	cr_assert_eq(r.status, 1, "%s", r.out);
+	cr_assert(has_line(r.out, "pmem_map_file: is_pmem 0"), "%s", r.out);
 	info_path(tmp, 1, NULL);
 	cr_assert_eq(r.status, 1);
 	cr_assert(strstr(r.out, "\"pmem\": false") != NULL, "%s", r.out);

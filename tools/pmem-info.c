@@ -531,20 +531,20 @@ static void ask_library(struct facts *f, const char *path, int is_dir)
 	f->lib_is_pmem = is_pmem != 0;
 }
 
-/* PMEM_IS_PMEM_FORCE overrides what pmem_is_pmem() reports. */
+/* PMEM_IS_PMEM_FORCE overrides what pmem_is_pmem() reports; parsed as
+ * the library parses it (atoi: "01" is 1, text is 0, 2 is ignored). */
 static void apply_force(struct facts *f)
 {
 	const char *force = getenv("PMEM_IS_PMEM_FORCE");
 	if (force == NULL || f->writable != 1)
 		return;
+	int v = atoi(force);
 	char real[sizeof(f->reason)];
 	snprintf(real, sizeof(real), "%s", f->reason);
-	if (strcmp(force, "1") == 0 && !f->pmem) {
-		f->pmem = 1;
-		because(f, "PMEM_IS_PMEM_FORCE=1; without it: %.400s", real);
-	} else if (strcmp(force, "0") == 0 && f->pmem) {
-		f->pmem = 0;
-		because(f, "PMEM_IS_PMEM_FORCE=0; without it: %.400s", real);
+	if ((v == 0 || v == 1) && v != f->pmem) {
+		f->pmem = v;
+		because(f, "PMEM_IS_PMEM_FORCE=%.16s; without it: %.400s",
+				force, real);
 	}
 }
 
