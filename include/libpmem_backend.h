@@ -113,7 +113,7 @@ struct pmem_backend_choice {
 	const char *copy_reason;
 	const char *refusal;	/* why PMEM_BACKEND was refused, or NULL */
 	size_t movnt_threshold;	/* copies from this size on are NT */
-	int movnt;		/* 0 when PMEM_NO_MOVNT=1 */
+	int movnt;		/* 0: PMEM_NO_MOVNT=1 or msync-fallback */
 };
 
 /* The choice made at start-up.  Never NULL. */
