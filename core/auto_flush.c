@@ -2,10 +2,10 @@
  * auto_flush.c -- pmem_has_auto_flush(): do the CPU caches belong to the
  * persistence domain (eADR)?  Yes when every NVDIMM region in
  * <sysfs>/bus/nd/devices says "cpu_cache" in its persistence_domain; no
- * when one says anything else or there is no region; -1 (errno) when a
- * region's answer cannot be read.  Scanned once and cached: the backend
- * selection asks at start-up, and the answer does not change while we
- * run.
+ * when one says anything else, has none, or there is no region; -1
+ * (errno) when a region's answer cannot be read.  Scanned once and
+ * cached: the backend selection asks at start-up, and the answer does not
+ * change while we run.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,12 +29,18 @@ static int region_cpu_cache(const char *dir, const char *name)
 	char path[PATH_MAX], buf[64];
 	int plen = snprintf(path, sizeof(path), "%s/%s/persistence_domain",
 			dir, name);
-	int fd = plen < 0 || (size_t)plen >= sizeof(path)
-			? (errno = ENAMETOOLONG, -1)
-			: open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pmem_err_errno(errno, "open \"%s\"", path);
+	if (plen < 0 || (size_t)plen >= sizeof(path)) {
+		pmem_err_errno(ENAMETOOLONG, "region \"%s\"", name);
 		return -1;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		/* No domain to read (older kernels): not cpu_cache.
+		 * PMDK 1.12 also answers 0 here, not -1. */
+		char ebuf[64];
+		PMEM_LOG(NOTICE, "cannot open \"%s\": %s", path,
+				strerror_r(errno, ebuf, sizeof(ebuf)));
+		return 0;
 	}
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 	int err = errno;
