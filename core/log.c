@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "err.h"
 #include "export.h"
 
 #ifdef PMEM_DEBUG
@@ -130,9 +131,10 @@ void pmem_log_msg(enum pmem_log_level level, const char *file, unsigned line,
 	errno = err;
 }
 
-static int fail(int err)
+/* EINVAL, with a message for pmem_errormsg() like every failure. */
+static int fail(const char *what, int value)
 {
-	errno = err;
+	pmem_err_errno(EINVAL, "%s %d", what, value);
 	return 1;
 }
 
@@ -161,9 +163,9 @@ PMEM_EXPORT int pmem_log_set_threshold(enum pmem_log_threshold threshold,
 		enum pmem_log_level value)
 {
 	if (!valid_threshold(threshold))
-		return fail(EINVAL);
+		return fail("invalid log threshold", (int)threshold);
 	if ((int)value < PMEM_LOG_LEVEL_HARK || value > PMEM_LOG_LEVEL_DEBUG)
-		return fail(EINVAL);
+		return fail("invalid log level", (int)value);
 	env_init();	/* PMEM_LOG_LEVEL must not override a later call */
 	__atomic_store_n(slot(threshold), value, __ATOMIC_RELAXED);
 	return 0;
@@ -172,8 +174,11 @@ PMEM_EXPORT int pmem_log_set_threshold(enum pmem_log_threshold threshold,
 PMEM_EXPORT int pmem_log_get_threshold(enum pmem_log_threshold threshold,
 		enum pmem_log_level *value)
 {
-	if (!valid_threshold(threshold) || !value)
-		return fail(EINVAL);
+	if (!valid_threshold(threshold))
+		return fail("invalid log threshold", (int)threshold);
+	if (!value)
+		return fail("NULL value pointer for log threshold",
+				(int)threshold);
 	env_init();
 	*value = __atomic_load_n(slot(threshold), __ATOMIC_RELAXED);
 	return 0;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "libpmem.h"
 #include "log.h"
@@ -109,12 +110,17 @@ Test(log, bad_arguments, .init = reset)
 		cr_expect_eq(pmem_log_set_threshold(bad[i].t, bad[i].l), 1,
 				"row %u", i);
 		cr_expect_eq(errno, EINVAL, "row %u", i);
+		/* like every failure, it leaves a message */
+		cr_expect(strstr(pmem_errormsg(), "invalid log ") != NULL,
+				"row %u: '%s'", i, pmem_errormsg());
 	}
 	cr_assert_eq(pmem_log_get_threshold(PMEM_LOG_THRESHOLD, &v), 0);
 	cr_expect_eq(v, PMEM_LOG_LEVEL_ERROR, "changed by a failed call");
 	errno = 0;
 	cr_expect_eq(pmem_log_get_threshold(PMEM_LOG_THRESHOLD, NULL), 1);
 	cr_expect_eq(errno, EINVAL);
+	cr_expect(strstr(pmem_errormsg(), "NULL value") != NULL, "'%s'",
+			pmem_errormsg());
 	errno = 0;
 	cr_expect_eq(pmem_log_get_threshold(5, &v), 1);
 	cr_expect_eq(errno, EINVAL);
