@@ -115,7 +115,8 @@ static uintptr_t find_gap(uintptr_t from, size_t span, size_t align)
 	FILE *f = fopen("/proc/self/maps", "re");
 	if (!f)
 		return 0;
-	uintptr_t cand = align_up(from, align);
+	/* 0 is a hint too (the lowest free place), not "no place". */
+	uintptr_t cand = from ? align_up(from, align) : align;
 	unsigned long s, e;
 	char line[512];
 	while (cand && fgets(line, sizeof(line), f)) {
@@ -131,6 +132,8 @@ static uintptr_t find_gap(uintptr_t from, size_t span, size_t align)
 	return cand;
 }
 
+static void *map_aligned(int fd, size_t len, size_t align, int *syncp);
+
 /* PMEM_MMAP_HINT: the first free aligned place at or above the hint, no
  * randomisation.  NOREPLACE makes a race with another thread's mmap
  * harmless: we look again. */
@@ -144,12 +147,17 @@ static void *map_at_hint(int fd, size_t len, size_t align, int *syncp)
 			break;
 		void *p = mmap_sync_or_shared(fd, (void *)a, len,
 				MAP_FIXED_NOREPLACE, syncp);
-		if (p != MAP_FAILED || errno != EEXIST)
+		if (p != MAP_FAILED)
 			return p;
+		/* Any other error (ENOMEM above the user address space,
+		 * EPERM below mmap_min_addr) means the hint cannot be
+		 * honoured there; a real failure recurs below. */
+		if (errno != EEXIST)
+			break;
 		from = a + align;
 	}
 	/* No usable gap: let the kernel choose, as without a hint. */
-	return mmap_sync_or_shared(fd, NULL, len, 0, syncp);
+	return map_aligned(fd, len, align, syncp);
 }
 
 /*

@@ -516,6 +516,35 @@ Test(map, mmap_hint_invalid_ignored, .init = setup, .fini = teardown)
 	pmem_unmap(a, mapped);
 }
 
+/* A hint no mapping can honour (above the user address space): PMDK 1.12
+ * maps elsewhere, aligned, rather than fail. */
+Test(map, mmap_hint_unusable_falls_back, .init = setup, .fini = teardown)
+{
+	setenv("PMEM_MMAP_HINT", "ffff800000000000", 1);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t mapped;
+	void *a = pmem_map_file(p, 4 << 20, C, 0600, &mapped, NULL);
+	cr_assert_not_null(a, "%s", pmem_errormsg());
+	cr_expect_eq((uintptr_t)a % (2 << 20), 0, "aligned as without hint");
+	pmem_unmap(a, mapped);
+}
+
+/* Hint 0 means the lowest free aligned place, as in PMDK 1.12, not the
+ * kernel's randomised choice. */
+Test(map, mmap_hint_zero_is_lowest, .init = setup, .fini = teardown)
+{
+	setenv("PMEM_MMAP_HINT", "0", 1);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	size_t mapped;
+	void *a = pmem_map_file(p, 4096, C, 0600, &mapped, NULL);
+	cr_assert_not_null(a, "%s", pmem_errormsg());
+	cr_expect_eq((uintptr_t)a % (2 << 20), 0);
+	cr_expect_lt((uintptr_t)a, (uintptr_t)1 << 44, "%p", a);
+	pmem_unmap(a, mapped);
+}
+
 Test(map, file_created_by_failed_call_is_removed, .init = setup,
 		.fini = teardown)
 {
