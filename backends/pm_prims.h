@@ -12,6 +12,7 @@
 #ifndef PM_PRIMS_H
 #define PM_PRIMS_H 1
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -126,7 +127,11 @@ static inline int pm_msync(const void *addr, size_t len)
 	uintptr_t start = (uintptr_t)addr & ~(page - 1);
 	uintptr_t end = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
 	int ret = len ? msync((void *)start, end - start, MS_SYNC) : 0;
+#ifdef PMEM_CHECK
+	int saved_errno = errno;	/* the caller reports msync's errno */
 	PM_RECORD(PM_EV_MSYNC, addr, len);
+	errno = saved_errno;
+#endif
 	return ret;
 }
 
