@@ -43,24 +43,35 @@ static const char *real_env(const char *name, void *ctx)
 	return getenv(name);
 }
 
-/* The built-in CLFLUSH when no flush instruction backend is linked in. */
+/* The built-in CLFLUSH when no flush instruction backend is linked in.
+ * PMEM_NO_CLWB=1 and PMEM_NO_CLFLUSHOPT=1 hold here too ("do not use that
+ * instruction"), as in PMDK. */
 pmem_flush_fn *pmem_select_deep_flush(const struct pmem_backend *chosen,
 		const struct pmem_cpu *cpu)
 {
-	static const char *const by_preference[] = {
-		"clwb", "clflushopt", "clflush",
+	static const struct {
+		const char *name, *off;
+	} by_preference[] = {
+		{ "clwb", "PMEM_NO_CLWB" },
+		{ "clflushopt", "PMEM_NO_CLFLUSHOPT" },
+		{ "clflush", NULL },
 	};
 	if (strcmp(chosen->name, "nop") != 0 &&
 			strcmp(chosen->name, "msync-fallback") != 0)
 		return chosen->flush;
 	for (size_t i = 0; i < sizeof(by_preference) / sizeof(*by_preference);
-			i++)
+			i++) {
+		const char *off = by_preference[i].off ?
+			getenv(by_preference[i].off) : NULL;
+		if (off && strcmp(off, "1") == 0)
+			continue;
 		for (unsigned k = 0; pmem_static_backends[k]; k++) {
 			const struct pmem_backend *b = pmem_static_backends[k];
-			if (strcmp(b->name, by_preference[i]) == 0 &&
+			if (strcmp(b->name, by_preference[i].name) == 0 &&
 					b->probe(cpu))
 				return b->flush;
 		}
+	}
 	return pmem_builtin_flush_fn;
 }
 

@@ -74,7 +74,7 @@ const struct pmem_selection *pmem_selection_get(void);
 /* The write-back pmem_deep_flush uses when `chosen` is the flush backend:
  * chosen itself, unless it writes back no cache lines (nop,
  * msync-fallback); then the best of clwb, clflushopt, clflush the CPU
- * runs. */
+ * runs and PMEM_NO_CLWB/PMEM_NO_CLFLUSHOPT do not remove. */
 pmem_flush_fn *pmem_select_deep_flush(const struct pmem_backend *chosen,
 		const struct pmem_cpu *cpu);
 

@@ -4,10 +4,14 @@
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "libpmem.h"
+#include "libpmem_backend.h"
 #include "registry.h"
+#include "select.h"
 #include "util_fs.h"
 
 #define PG 4096u
@@ -137,4 +141,34 @@ Test(msync, errors)
 	errno = 0;
 	cr_expect_eq(pmem_msync(m + 10, 0), -1);
 	cr_expect_eq(errno, ENOMEM);
+}
+
+static const struct pmem_backend *linked(const char *name)
+{
+	const struct pmem_backend *b;
+	for (unsigned i = 0; (b = pmem_backend_get_static(i)); i++)
+		if (strcmp(b->name, name) == 0)
+			return b;
+	cr_skip_test("%s not linked in", name);
+	return NULL;
+}
+
+/* Under nop, deep flush picks a flush instruction itself: PMEM_NO_CLWB=1
+ * and PMEM_NO_CLFLUSHOPT=1 ("do not use it") must hold there too. */
+Test(deep, no_clwb_and_no_clflushopt_hold_under_nop)
+{
+	const struct pmem_backend *nop = linked("nop"), *wb = linked("clwb"),
+		*opt = linked("clflushopt"), *cl = linked("clflush");
+	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
+	if (!wb->probe(cpu) || !opt->probe(cpu))
+		cr_skip_test("CPU lacks CLWB or CLFLUSHOPT");
+	unsetenv("PMEM_NO_CLWB");
+	unsetenv("PMEM_NO_CLFLUSHOPT");
+	cr_expect(pmem_select_deep_flush(nop, cpu) == wb->flush);
+	setenv("PMEM_NO_CLWB", "1", 1);
+	cr_expect(pmem_select_deep_flush(nop, cpu) == opt->flush);
+	setenv("PMEM_NO_CLFLUSHOPT", "1", 1);
+	cr_expect(pmem_select_deep_flush(nop, cpu) == cl->flush);
+	setenv("PMEM_NO_CLWB", "0", 1);		/* only 1 counts */
+	cr_expect(pmem_select_deep_flush(nop, cpu) == wb->flush);
 }
