@@ -8,6 +8,8 @@ Sources are found by directory, so adding a file needs no edit here:
   tests/test_*.c        Criterion test programs, run by `ninja test`
 Variants: build/ (release), build/debug/ (assertions, logging to stderr),
 build/check/ with --check (primitives recorded for the durability model).
+--host=aarch64-linux-gnu cross-builds for AArch64 and runs the tests under
+qemu-aarch64-static (configure_isa.py: per-ISA files and backends).
 """
 import argparse
 import glob
@@ -15,9 +17,12 @@ import os
 import shlex
 import sys
 
+import configure_isa
+
 TOP = os.path.dirname(os.path.abspath(__file__))
 
-# Backend name -> (source, the instruction-set flags only that file gets).
+# x86-64 backends: name -> (source, the instruction-set flags only that
+# file gets).  Other ISAs' tables are in configure_isa.py.
 BACKENDS = {
     'clflush': ('backends/clflush.c', []),
     'clflushopt': ('backends/clflushopt.c', ['-mclflushopt']),
@@ -162,7 +167,7 @@ echo "installed libpmem into ${DESTDIR}"%(prefix)s
                 f.write(text)
 
 
-def add_dropin(n, args, release):
+def add_dropin(n, args, release, target):
     """Interop client programs, `ninja install`, and the script tests of the
     drop-in issue.  Returns the script tests, run by `ninja test` after the
     Criterion programs."""
@@ -213,7 +218,7 @@ def add_test_plugins(n, vflags):
 CHECK_VFLAGS = ['-O2', '-g', '-DPMEM_CHECK']
 
 
-def add_check_tests(n):
+def add_check_tests(n, target):
     """Test programs linked with build/check/libpmem.a, output under
     build/check/tests/: tests/durability/test_*.c (each linked with the
     deliberately broken backends tests/durability/broken_*.c), and
@@ -222,13 +227,18 @@ def add_check_tests(n):
     plugins (build/check/backends/*.so) find pmem_check_record."""
     vdir = 'build/check'
     lib = vdir + '/libpmem.a'
-    dur = ' '.join(CHECK_VFLAGS + ['-Itests/durability', '-mclflushopt',
-                                   '-mclwb'])
+    # The model's own tests use each ISA's instructions: x86 in
+    # tests/durability/, AArch64 in tests/durability/aarch64/.
+    ddir, isa_flags = {'x86': ('tests/durability', ['-mclflushopt',
+                                                    '-mclwb']),
+                       'aarch64': ('tests/durability/aarch64', [])}[target.isa]
+    dur = ' '.join(CHECK_VFLAGS + ['-Itests/durability', '-I' + ddir] +
+                   isa_flags)
     broken = []
-    for s in srcs('tests/durability/broken_*.c'):
+    for s in srcs(ddir + '/broken_*.c'):
         broken += n.build(objname(vdir, s), 'cc', [s], vflags=dur)
     progs = []
-    for s in srcs('tests/durability/test_*.c') + srcs('tests/test_checkasm.c'):
+    for s in srcs(ddir + '/test_*.c') + srcs('tests/test_checkasm.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         mine = s.startswith('tests/durability/')
         o = n.build(objname(vdir, s), 'cc', [s],
@@ -336,13 +346,23 @@ def main():
                     help='e.g. address,undefined')
     ap.add_argument('--prefix', default='/usr/local')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
+    ap.add_argument('--host', default='',
+                    help='cross build, e.g. aarch64-linux-gnu (compiler\n'
+                    '<host>-gcc; `ninja test` runs under qemu-user)')
+    pre, _ = ap.parse_known_args()
+    target = configure_isa.Target(pre.host, pre.cc, BACKENDS)
+    isa_backends = target.backends
+    ap.set_defaults(backends=','.join(isa_backends))
     args = ap.parse_args()
+    args.cc = target.cc
+    global TEST_LIBS
+    TEST_LIBS = target.test_libs
 
     static = [b for b in args.backends.split(',') if b]
     for b in static:
-        if b not in BACKENDS:
+        if b not in isa_backends:
             sys.exit('configure.py: unknown backend %r (known: %s)'
-                     % (b, ', '.join(BACKENDS)))
+                     % (b, ', '.join(isa_backends)))
 
     extra = []
     if args.sanitize:
@@ -358,6 +378,7 @@ def main():
 
     n = Ninja()
     n.var('cc', args.cc)
+    n.var('ar', target.ar)
     n.var('cflags', ' '.join(BASE + WARN + extra +
                              plugin_dir_flags(args.prefix)))
     n.var('ldflags', ' '.join(extra))
@@ -370,7 +391,7 @@ def main():
            description='LINK $out')
     n.rule('plugin', '$cc -shared $ldflags -o $out $in',
            description='LINK $out')
-    n.rule('ar', 'rm -f $out && ar crs $out $in', description='AR $out')
+    n.rule('ar', 'rm -f $out && $ar crs $out $in', description='AR $out')
     n.rule('exe', '$cc $ldflags -o $out $in $libs $xlibs',
            description='LINK $out')
     n.rule('symlink', 'ln -sf $target $out', description='LN $out')
@@ -383,14 +404,14 @@ def main():
     table = 'build/gen/static_backends.c'
     write_static_table(os.path.join(TOP, table), static)
 
-    core = srcs('core/*.c')
+    core = target.filter(srcs('core/*.c'))
     for vdir, vflags in variants:
         vf = ' '.join(vflags)
         objs = []
         for s in core + [table]:
             objs += n.build(objname(vdir, s), 'cc', [s], vflags=vf)
         for b in static:
-            src, isa = BACKENDS[b]
+            src, isa = isa_backends[b]
             objs += n.build(objname(vdir, src), 'cc', [src],
                             vflags=' '.join(vflags + isa))
         so = n.build(vdir + '/libpmem.so.1', 'solib', objs,
@@ -398,7 +419,7 @@ def main():
         n.build(vdir + '/libpmem.so', 'symlink', so, target='libpmem.so.1')
         n.build(vdir + '/libpmem.a', 'ar', objs)
         # Plugins: the same backend sources, built to be dlopen'd.
-        for b, (src, isa) in BACKENDS.items():
+        for b, (src, isa) in isa_backends.items():
             o = n.build(objname(vdir, src, '.plugin'), 'cc', [src],
                         vflags=' '.join(vflags + isa +
                                         ['-DPMEM_BACKEND_PLUGIN']))
@@ -417,17 +438,20 @@ def main():
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
         n.build('build/examples/' + prog, 'exe', o + [rel])
     tests = []
-    for s in srcs('tests/test_*.c'):
+    for s in target.filter(srcs('tests/test_*.c')):
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
         tests += n.build('build/tests/' + prog, 'exe', o + [rel],
                          xlibs=' '.join(TEST_LIBS))
 
-    tests += add_dropin(n, args, release)
+    tests += target.scripts(add_dropin(n, args, release, target))
+    if target.cross:	# PMDK's client libraries are x86-64 packages here
+        n.defaults = [o for o in n.defaults
+                      if not o.startswith('build/interop/')]
 
-    n.rule('run_tests', 'python3 tests/run.py $in', pool='console',
-           description='TEST')
-    tests += add_check_tests(n)
+    n.rule('run_tests', target.test_env + 'python3 tests/run.py $in',
+           pool='console', description='TEST')
+    tests += add_check_tests(n, target)
     tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
 

@@ -27,7 +27,7 @@ static void flush(const void *addr, size_t len)
  * need a fence. */
 static void drain(void)
 {
-	pm_sfence();
+	pm_drain_fence();
 }
 
 PMEM_BACKEND_DESCRIPTOR(msync_fallback) = {

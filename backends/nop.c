@@ -21,7 +21,7 @@ static void flush(const void *addr, size_t len)
 
 static void drain(void)
 {
-	pm_sfence();
+	pm_drain_fence();
 }
 
 PMEM_BACKEND_DESCRIPTOR(nop) = {

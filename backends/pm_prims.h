@@ -6,8 +6,13 @@
  * through one of these.  In the normal build each is the bare instruction.
  * In the check build (PMEM_CHECK defined, build/check/) each also reports an
  * event to pmem_check_record(), which feeds the shadow cache model that
- * proves durability (docs/durability.md).  Widths that need an instruction
- * set exist only where the including file is compiled with it.
+ * proves durability (docs/durability.md).
+ *
+ * This file holds what every instruction set shares (the event list,
+ * temporal stores, msync); the cache maintenance and fences of each ISA
+ * are in pm_prims_<isa>.h, included below.  Each ISA header also defines
+ * the two names ISA-neutral code (nop, msync-fallback, the core's
+ * built-in flush) uses: pm_drain_fence() and pm_flush_line_any().
  */
 #ifndef PM_PRIMS_H
 #define PM_PRIMS_H 1
@@ -17,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <immintrin.h>
+#include <unistd.h>
 
 enum pm_event {
 	PM_EV_STORE,		/* temporal store: lines become dirty */
@@ -27,6 +32,12 @@ enum pm_event {
 	PM_EV_CLWB,		/* durable after the next sfence */
 	PM_EV_SFENCE,		/* completes pending NT stores and flushes */
 	PM_EV_MSYNC,		/* pages of the range durable */
+	/* AArch64 (pm_prims_aarch64.h, docs/durability.md "AArch64") */
+	PM_EV_DC_CVAP,		/* clean to PoP: durable after the next DSB */
+	PM_EV_DC_CVAC,		/* clean to PoC: durable after the next DSB */
+	PM_EV_DC_CVADP,		/* clean to PoDP: durable after the next DSB */
+	PM_EV_DSB,		/* completes earlier cache maintenance */
+	PM_EV_DMB,		/* orders, completes nothing (broken drains) */
 };
 
 #ifdef PMEM_CHECK
@@ -52,78 +63,11 @@ static inline void pm_store_fill(void *dst, int c, size_t len)
 	PM_RECORD(PM_EV_STORE, dst, len);
 }
 
-/* ---- non-temporal stores ---- */
-
-static inline void pm_nt_store4(void *dst, int32_t v)
-{
-	_mm_stream_si32((int *)dst, v);
-	PM_RECORD(PM_EV_NT_STORE, dst, 4);
-}
-
-static inline void pm_nt_store8(void *dst, int64_t v)
-{
-	_mm_stream_si64((long long *)dst, v);
-	PM_RECORD(PM_EV_NT_STORE, dst, 8);
-}
-
-static inline void pm_nt_store16(void *dst, __m128i v)
-{
-	_mm_stream_si128((__m128i *)dst, v);
-	PM_RECORD(PM_EV_NT_STORE, dst, 16);
-}
-
-#ifdef __AVX__
-static inline void pm_nt_store32(void *dst, __m256i v)
-{
-	_mm256_stream_si256((__m256i *)dst, v);
-	PM_RECORD(PM_EV_NT_STORE, dst, 32);
-}
-#endif
-
-#ifdef __AVX512F__
-static inline void pm_nt_store64(void *dst, __m512i v)
-{
-	_mm512_stream_si512((__m512i *)dst, v);
-	PM_RECORD(PM_EV_NT_STORE, dst, 64);
-}
-#endif
-
-/* ---- cache-line flushes (addr is any byte of the line) ---- */
-
-static inline void pm_clflush(const void *addr)
-{
-	_mm_clflush(addr);
-	PM_RECORD(PM_EV_CLFLUSH, addr, 1);
-}
-
-#ifdef __CLFLUSHOPT__
-static inline void pm_clflushopt(const void *addr)
-{
-	_mm_clflushopt((void *)addr);
-	PM_RECORD(PM_EV_CLFLUSHOPT, addr, 1);
-}
-#endif
-
-#ifdef __CLWB__
-static inline void pm_clwb(const void *addr)
-{
-	_mm_clwb((void *)addr);
-	PM_RECORD(PM_EV_CLWB, addr, 1);
-}
-#endif
-
-/* ---- ordering ---- */
-
-static inline void pm_sfence(void)
-{
-	_mm_sfence();
-	PM_RECORD(PM_EV_SFENCE, NULL, 0);
-}
-
 /* msync of the pages covering the range; returns msync's result. */
 static inline int pm_msync(const void *addr, size_t len)
 {
-	uintptr_t page = 4096;	/* x86-64 base page */
+	/* 4 KiB on x86-64; 4, 16 or 64 KiB on AArch64 kernels */
+	uintptr_t page = (uintptr_t)getpagesize();
 	uintptr_t start = (uintptr_t)addr & ~(page - 1);
 	uintptr_t end = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
 	int ret = len ? msync((void *)start, end - start, MS_SYNC) : 0;
@@ -134,5 +78,14 @@ static inline int pm_msync(const void *addr, size_t len)
 #endif
 	return ret;
 }
+
+/* The instruction set's cache maintenance and fences. */
+#if defined(__aarch64__)
+#include "pm_prims_aarch64.h"
+#elif defined(__x86_64__) || defined(__i386__)
+#include "pm_prims_x86.h"
+#else
+#error "pm_prims.h: no primitives for this instruction set (add pm_prims_<isa>.h)"
+#endif
 
 #endif /* PM_PRIMS_H */

@@ -293,6 +293,9 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 		break;
 	case PM_EV_CLFLUSHOPT:
 	case PM_EV_CLWB:
+	case PM_EV_DC_CVAP:	/* AArch64: complete at the next DSB */
+	case PM_EV_DC_CVAC:
+	case PM_EV_DC_CVADP:
 		if (page_cache || !(*s & L_DIRTY))
 			break;
 		*s = (uint8_t)((*s & ~L_DIRTY) | L_FLUSHING);
@@ -340,7 +343,7 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 	    !pthread_equal(owner, pthread_self()))
 		return;
 	n = nranges;
-	if (ev == PM_EV_SFENCE) {
+	if (ev == PM_EV_SFENCE || ev == PM_EV_DSB) {
 		stats.events++;
 		if (crash_logging)
 			crash_log_event(ev, addr, len);
@@ -368,6 +371,9 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 	case PM_EV_CLFLUSH:
 	case PM_EV_CLFLUSHOPT:
 	case PM_EV_CLWB:	/* the line holding addr */
+	case PM_EV_DC_CVAP:
+	case PM_EV_DC_CVAC:
+	case PM_EV_DC_CVADP:
 		a &= ~(uintptr_t)(PM_LINE - 1);
 		e = a + PM_LINE;
 		break;
@@ -439,7 +445,8 @@ static const char *why(uint8_t s)
 					: "stored, never flushed";
 	if (s & L_WC)
 		return "non-temporal store, no fence since";
-	return "flushed with clflushopt/clwb, no fence since";
+	return "flushed (clflushopt/clwb/DC CVAP/DC CVAC), no fence "
+		"(sfence/DSB) since";
 }
 
 static struct range *find(uintptr_t base, uintptr_t end)

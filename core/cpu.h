@@ -1,7 +1,8 @@
 /*
  * cpu.h -- what the CPU (and the OS) lets the library use, read once at
- * start-up with CPUID and XGETBV.  No instruction-set flags needed: the
- * core runs on any x86-64.
+ * start-up: CPUID and XGETBV on x86-64 (cpu_x86.c), the kernel's hwcaps on
+ * AArch64 (cpu_aarch64.c).  No instruction-set flags needed: the core runs
+ * on any CPU of the instruction set.
  */
 #ifndef PMEM_CPU_H
 #define PMEM_CPU_H 1
@@ -10,7 +11,8 @@
 #include "libpmem_backend.h"
 
 /* Fills *cpu: PMEM_CPU_* bits, vendor string, display family and model.
- * Vector features are set only when XCR0 says the OS saves their state. */
+ * Vector features are set only when XCR0 says the OS saves their state.
+ * One implementation per instruction set (core/cpu_<isa>.c). */
 void pmem_cpu_detect(struct pmem_cpu *cpu);
 
 /* Lower-case name of one PMEM_CPU_* bit ("avx512f"), NULL if unknown. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "deep_flush_isa.h"
 #include "err.h"
 #include "export.h"
 #include "libpmem.h"
@@ -55,7 +56,12 @@ pmem_flush_fn *pmem_select_deep_flush(const struct pmem_backend *chosen,
 		{ "clwb", "PMEM_NO_CLWB" },
 		{ "clflushopt", "PMEM_NO_CLFLUSHOPT" },
 		{ "clflush", NULL },
+		{ "dc-cvap", NULL },	/* AArch64 */
+		{ "dc-cvac", NULL },
 	};
+	pmem_flush_fn *isa_deep = pmem_isa_deep_flush(cpu);
+	if (isa_deep)	/* e.g. DC CVADP: deeper than any flush backend */
+		return isa_deep;
 	if (strcmp(chosen->name, "nop") != 0 &&
 			strcmp(chosen->name, "msync-fallback") != 0)
 		return chosen->flush;

@@ -1,9 +1,10 @@
 /*
- * select_builtin.c -- the core's own flush and copy, correct on every
- * x86-64.  They fill pmem_ops before the constructor has run (a program's
+ * select_builtin.c -- the core's own flush and copy, correct on every CPU
+ * of the instruction set (pm_flush_line_any: CLFLUSH on x86-64, DC CVAC on
+ * AArch64).  They fill pmem_ops before the constructor has run (a program's
  * own constructor may call libpmem first) and stand in when the build links
- * in no usable backend of a kind.  Slow on purpose: CLFLUSH and temporal
- * stores, through the pm_prims so the check build sees them.
+ * in no usable backend of a kind.  Slow on purpose: the baseline flush and
+ * temporal stores, through the pm_prims so the check build sees them.
  */
 #include "flush_lines.h"
 #include "pm_prims.h"
@@ -17,12 +18,12 @@ static int probe_any(const struct pmem_cpu *cpu)
 
 void pmem_builtin_flush_fn(const void *addr, size_t len)
 {
-	FOR_EACH_LINE(addr, len, pm_clflush);
+	FOR_EACH_LINE(addr, len, pm_flush_line_any);
 }
 
 void pmem_builtin_drain_fn(void)
 {
-	pm_sfence();
+	pm_drain_fence();
 }
 
 void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
@@ -44,8 +45,8 @@ void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
 const struct pmem_backend pmem_builtin_flush = {
 	.abi_version = PMEM_BACKEND_ABI_VERSION,
 	.size = sizeof(struct pmem_backend),
-	.name = "builtin-clflush",
-	.description = "core's CLFLUSH (no flush backend linked in)",
+	.name = PM_FLUSH_ANY_NAME,
+	.description = PM_FLUSH_ANY_DESC,
 	.kind = PMEM_BACKEND_FLUSH,
 	.probe = probe_any,
 	.flush = pmem_builtin_flush_fn,

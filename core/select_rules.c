@@ -31,7 +31,14 @@ static const struct {
 	{ "nt-avx512", PMEM_CPU_AVX512F, "AVX-512F" },
 	{ "nt-avx", PMEM_CPU_AVX | PMEM_CPU_AVX2, "AVX2" },
 	{ "nt-sse2", PMEM_CPU_SSE2, "SSE2" },
+	{ "dc-cvap", PMEM_CPU_DCPOP, "DCPoP (DC CVAP)" },
+	{ "dc-cvac", PMEM_CPU_DC_CVAC, "DC CVAC" },
 };
+
+/* The AArch64 probe's bits (cpu_aarch64.c always sets DC_CVAC); every
+ * other bit is x86-64's. */
+#define AARCH64_BITS (PMEM_CPU_DC_CVAC | PMEM_CPU_DCPOP | PMEM_CPU_DCPODP | \
+		PMEM_CPU_ASIMD)
 
 /* Flush preference: the first usable wins.  `off` removes it (=1). */
 static const struct {
@@ -41,6 +48,8 @@ static const struct {
 	{ "clwb", "PMEM_NO_CLWB" },		/* writes back, keeps the line */
 	{ "clflushopt", "PMEM_NO_CLFLUSHOPT" },	/* unordered, evicts */
 	{ "clflush", NULL },			/* ordered, slowest */
+	{ "dc-cvap", NULL },		/* AArch64: clean to PoP */
+	{ "dc-cvac", NULL },		/* AArch64: clean to PoC */
 };
 
 /*
@@ -135,6 +144,19 @@ static const struct pmem_backend *find_static(const struct sel *s,
 		if (strcmp((*b)->name, name) == 0)
 			return *b;
 	return NULL;
+}
+
+/* A known backend of the other instruction set: it is never linked in
+ * here, so saying so would only be noise in the reasons. */
+static int other_isa(const struct sel *s, const char *name)
+{
+	for (size_t i = 0; i < sizeof(needs) / sizeof(*needs); i++)
+		if (strcmp(needs[i].name, name) == 0) {
+			int cpu_arm = (s->in->cpu->features & AARCH64_BITS) != 0;
+			int b_arm = (needs[i].bits & AARCH64_BITS) != 0;
+			return cpu_arm != b_arm;
+		}
+	return 0;
 }
 
 static int usable(const struct sel *s, const struct pmem_backend *b)
@@ -329,7 +351,8 @@ static const struct pmem_backend *choose_flush(struct sel *s)
 		const char *off = flush_order[i].off;
 		b = find_static(s, name);
 		if (b == NULL) {
-			note(r, rs, "%s not linked in", name);
+			if (!other_isa(s, name))
+				note(r, rs, "%s not linked in", name);
 		} else if (off && env_is(s, off, "1")) {
 			note(r, rs, "%s=1", off);
 		} else if (!usable(s, b)) {
@@ -387,7 +410,7 @@ static const struct pmem_backend *pick_copy(const struct sel *s,
 		const struct pmem_backend *b = find_static(s, order[i]);
 		const char *off;
 		if (b == NULL) {
-			if (r)
+			if (r && !other_isa(s, order[i]))
 				note(r, rs, "%s not linked in", order[i]);
 		} else if ((off = copy_removed_by(s, order[i])) != NULL) {
 			if (r)

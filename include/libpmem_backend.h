@@ -50,12 +50,18 @@ enum pmem_backend_kind {
 #define PMEM_CPU_MOVDIR64B	(1ULL << 9)
 #define PMEM_CPU_ERMS		(1ULL << 10)
 #define PMEM_CPU_FSRM		(1ULL << 11)
+/* AArch64, from the kernel's hwcaps (getauxval), bits 32 and up. */
+#define PMEM_CPU_DC_CVAC	(1ULL << 32)	/* EL0 may clean to PoC */
+#define PMEM_CPU_DCPOP		(1ULL << 33)	/* DC CVAP (HWCAP_DCPOP) */
+#define PMEM_CPU_DCPODP		(1ULL << 34)	/* DC CVADP (HWCAP2_DCPODP) */
+#define PMEM_CPU_ASIMD		(1ULL << 35)	/* Advanced SIMD */
 
 struct pmem_cpu {
 	uint64_t features;	/* PMEM_CPU_* bits */
-	char vendor[16];	/* "GenuineIntel", "AuthenticAMD", ... */
-	unsigned family;	/* display family (base + extended) */
-	unsigned model;		/* display model (base + extended) */
+	char vendor[16];	/* "GenuineIntel", "AuthenticAMD", ...;
+				 * "" on AArch64 (no CPUID vendor) */
+	unsigned family;	/* display family (base + extended); 0 on ARM */
+	unsigned model;		/* display model (base + extended); 0 on ARM */
 };
 
 /* Writes back every cache line that overlaps [addr, addr + len). */

@@ -7,13 +7,17 @@
 #ifndef PMEM_CHECKASM_H
 #define PMEM_CHECKASM_H 1
 
-#include <cpuid.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "libpmem_backend.h"
+
+#if defined(__aarch64__)
+#include "checkasm_cpu_aarch64.h"
+#else
+#include <cpuid.h>
 
 static inline uint64_t checkasm_xgetbv0(void)
 {
@@ -64,6 +68,7 @@ static inline void checkasm_cpu(struct pmem_cpu *cpu)
 	}
 	cpu->features = f;
 }
+#endif /* x86-64 */
 
 /* xorshift64*: the same bytes on every run, so a failure reproduces. */
 static inline uint64_t checkasm_rand(uint64_t *state)

@@ -116,6 +116,9 @@ static const char *needs(const char *name)
 		{ "clflush", "CLFLUSH" }, { "clflushopt", "CLFLUSHOPT" },
 		{ "clwb", "CLWB" }, { "nt-sse2", "SSE2" },
 		{ "nt-avx", "AVX/AVX2" }, { "nt-avx512", "AVX512F/BW/VL" },
+		{ "dc-cvap", "DCPoP (HWCAP_DCPOP): see docs/testing.md for "
+			"why qemu-user runs a CPU without it" },
+		{ "dc-cvac", "DC CVAC" },
 	};
 	for (unsigned i = 0; i < ARRAY_SIZE(tab); i++)
 		if (strcmp(tab[i][0], name) == 0)
@@ -713,14 +716,29 @@ static void group_flush(const char *flush)
 	Test(fi##__##ci, api_move) { group_api_move(fname, cname); } \
 	Test(fi##__##ci, api_set) { group_api_set(fname, cname); }
 
-#define FLUSH_TESTS(fi, fname) \
-	Test(fi, persist_flush_drain) { group_flush(fname); } \
+/* Each instruction set's copy backends and flush instructions; the
+ * other set's are never linked in, so they are not listed at all. */
+#if defined(__aarch64__)
+#define COPY_PAIRS(fi, fname) \
+	PAIR_TESTS(fi, fname, temporal, "temporal")
+#else
+#define COPY_PAIRS(fi, fname) \
 	PAIR_TESTS(fi, fname, nt_sse2, "nt-sse2") \
 	PAIR_TESTS(fi, fname, nt_avx, "nt-avx") \
 	PAIR_TESTS(fi, fname, nt_avx512, "nt-avx512")
+#endif
 
+#define FLUSH_TESTS(fi, fname) \
+	Test(fi, persist_flush_drain) { group_flush(fname); } \
+	COPY_PAIRS(fi, fname)
+
+#if defined(__aarch64__)
+FLUSH_TESTS(dc_cvap, "dc-cvap")
+FLUSH_TESTS(dc_cvac, "dc-cvac")
+#else
 FLUSH_TESTS(clflush, "clflush")
 FLUSH_TESTS(clflushopt, "clflushopt")
 FLUSH_TESTS(clwb, "clwb")
+#endif
 FLUSH_TESTS(msync_fallback, "msync-fallback")
 FLUSH_TESTS(nop, "nop")

@@ -785,6 +785,8 @@ Test(startup, choice_fills_pmem_ops)
 			: SIZE_MAX);
 }
 
+/* x86-64 only: the AArch64 probe has its own in test_cpu_aarch64.c. */
+#if defined(__x86_64__)
 Test(startup, cpu_is_x86_64_baseline)
 {
 	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
@@ -839,6 +841,7 @@ Test(startup, cpu_matches_proc_cpuinfo)
 				name, ours, kernel);
 	}
 }
+#endif /* x86-64 */
 
 Test(startup, features_str_lists_names)
 {

@@ -8,8 +8,18 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <emmintrin.h>
 #include "libpmem_backend.h"
+
+/* A vendor's plugin is built for one instruction set; these build for
+ * the one the tests are built for. */
+#if defined(__aarch64__)
+#define clean_line(p) __asm__ volatile("dc cvac, %0" : : "r"(p) : "memory")
+#define store_fence() __asm__ volatile("dsb sy" : : : "memory")
+#else
+#include <emmintrin.h>
+#define clean_line(p) _mm_clflush(p)
+#define store_fence() _mm_sfence()
+#endif
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -23,12 +33,12 @@ static inline void flush_lines(const void *addr, size_t len)
 {
 	uintptr_t p = (uintptr_t)addr & ~(uintptr_t)63;
 	for (; p < (uintptr_t)addr + len; p += 64)
-		_mm_clflush((const void *)p);
+		clean_line((const void *)p);
 }
 
 static inline void drain_fence(void)
 {
-	_mm_sfence();
+	store_fence();
 }
 
 static inline void *copy_plain(void *dst, const void *src, size_t len,

@@ -1,0 +1,117 @@
+"""What configure.py needs to know about the target instruction set.
+
+Imported by configure.py (standard library only).  The target is the host
+triple given with --host (a cross build: aarch64-linux-gnu-gcc, tests run
+under qemu-aarch64-static), else what the compiler says it builds for
+(`cc -dumpmachine`), so a native build on an AArch64 machine needs no
+option.
+
+Files named *_<isa>.c under core/ are compiled only for that ISA (the CPU
+probe, the deep flush), and each ISA has its own backend table; nothing
+else in the tree depends on the ISA.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+# Backend name -> (source, the instruction-set flags only that file gets).
+AARCH64_BACKENDS = {
+    'dc-cvap': ('backends/aarch64/dc_cvap.c', []),
+    'dc-cvac': ('backends/aarch64/dc_cvac.c', []),
+    'msync-fallback': ('backends/msync_fallback.c', []),
+    'nop': ('backends/nop.c', []),
+    'temporal': ('backends/temporal.c', []),
+}
+
+ISAS = ('x86', 'aarch64')
+
+# Where tools/install-deps.sh --aarch64 unpacks the arm64 Criterion
+# runtime (Debian's libcriterion3:arm64 does not co-install with the amd64
+# -dev package, so it is unpacked, not installed).
+CROSS_SYSROOT = '/opt/libpmem-cross/aarch64-linux-gnu'
+
+# The CPU qemu-user emulates for the tests: no DCPoP.  qemu 7.2's user mode
+# advertises HWCAP_DCPOP with -cpu max but raises SIGILL on DC CVAP.
+QEMU_CPU = 'cortex-a57'
+
+
+def isa_of(triple):
+    arch = triple.split('-')[0]
+    if arch in ('aarch64', 'arm64'):
+        return 'aarch64'
+    if arch in ('x86_64', 'amd64', 'i686', 'i386'):
+        return 'x86'
+    sys.exit('configure.py: unsupported target %r (x86_64 or aarch64)'
+             % triple)
+
+
+class Target:
+    def __init__(self, host, cc, x86_backends):
+        self.cross = bool(host)
+        if host:
+            if cc in ('cc', None, ''):
+                cc = host + '-gcc'
+            self.ar = host + '-ar'
+            triple = host
+        else:
+            self.ar = 'ar'
+            try:
+                triple = subprocess.run(
+                    [cc, '-dumpmachine'], stdout=subprocess.PIPE,
+                    universal_newlines=True, check=True).stdout.strip()
+            except (OSError, subprocess.CalledProcessError):
+                triple = 'x86_64-linux-gnu'
+        self.cc = cc
+        self.isa = isa_of(triple)
+        self.backends = (AARCH64_BACKENDS if self.isa == 'aarch64'
+                         else x86_backends)
+        self.test_libs = ['-lcriterion']
+        self.test_env = ''
+        if self.cross and self.isa == 'aarch64':
+            lib = CROSS_SYSROOT + '/usr/lib/aarch64-linux-gnu'
+            self.test_libs = [
+                '-L' + lib, '-l:libcriterion.so.3',
+                '-Wl,--disable-new-dtags,-rpath,' + lib,
+                '-Wl,-rpath-link,%s:/usr/lib/aarch64-linux-gnu' % lib]
+            # Children (Criterion's workers, pmem-info) are started by
+            # the kernel through binfmt_misc, so qemu reads QEMU_CPU.
+            self.test_env = 'env QEMU_CPU=%s ' % QEMU_CPU
+            self.warn_cross()
+
+    def warn_cross(self):
+        missing = []
+        if not shutil.which(self.cc):
+            missing.append(self.cc)
+        if not os.path.exists(CROSS_SYSROOT):
+            missing.append(CROSS_SYSROOT)
+        if not os.path.exists('/proc/sys/fs/binfmt_misc/qemu-aarch64'):
+            missing.append('binfmt_misc entry qemu-aarch64')
+        if missing:
+            print('configure.py: warning: missing for the AArch64 build and '
+                  'its tests: %s (tools/install-deps.sh --aarch64)'
+                  % ', '.join(missing))
+
+    def mine(self, path):
+        """False for a *_<isa>.c file of another instruction set."""
+        stem = os.path.splitext(os.path.basename(path))[0]
+        for isa in ISAS:
+            if stem.endswith('_' + isa):
+                return isa == self.isa
+        return True
+
+    def filter(self, paths):
+        return [p for p in paths if self.mine(p)]
+
+    def scripts(self, scripts):
+        """The script tests that can run for this target: a cross build
+        leaves out those that need PMDK's x86-64 client libraries."""
+        if not self.cross:
+            return scripts
+        return [s for s in scripts if s not in CROSS_SKIPPED_SCRIPTS]
+
+
+# Script tests a cross build does not run, and why (docs/testing.md).
+CROSS_SKIPPED_SCRIPTS = {
+    'tests/interop/run.sh': 'PMDK client programs are x86-64 packages',
+}

@@ -1,0 +1,179 @@
+/*
+ * test_select_arm.c -- the backend choice for AArch64 CPUs, as a pure
+ * function (fake CPUs, environments and backends shaped like the AArch64
+ * build's), so it runs in every build, x86-64 included: dc-cvap where the
+ * kernel reports DCPoP, dc-cvac otherwise, the temporal copy backend, and
+ * no x86 backend mentioned in the reasons.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "libpmem_backend.h"
+#include "select.h"
+
+static void f_flush(const void *a, size_t n) { (void)a; (void)n; }
+static void f_drain(void) { }
+static void *f_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
+{
+	(void)s; (void)n; (void)f;
+	return d;
+}
+static void *f_set(void *d, int c, size_t n, pmem_flush_fn *f)
+{
+	(void)c; (void)n; (void)f;
+	return d;
+}
+
+/* The probes of backends/aarch64/ and backends/temporal.c. */
+static int p_cvap(const struct pmem_cpu *cpu)
+{
+	return (cpu->features & PMEM_CPU_DCPOP) != 0;
+}
+static int p_cvac(const struct pmem_cpu *cpu)
+{
+	return (cpu->features & PMEM_CPU_DC_CVAC) != 0;
+}
+static int p_any(const struct pmem_cpu *cpu) { (void)cpu; return 1; }
+
+#define FLUSH(nm, pr) { .abi_version = 1, .size = sizeof(struct pmem_backend), \
+	.name = nm, .kind = PMEM_BACKEND_FLUSH, .probe = pr, \
+	.flush = f_flush, .drain = f_drain }
+#define COPY(nm, pr) { .abi_version = 1, .size = sizeof(struct pmem_backend), \
+	.name = nm, .kind = PMEM_BACKEND_COPY, .probe = pr, \
+	.memmove_nt = f_move, .memset_nt = f_set }
+
+/* In the order configure_isa.py links them in. */
+static const struct pmem_backend fake[] = {
+	FLUSH("dc-cvap", p_cvap),
+	FLUSH("dc-cvac", p_cvac),
+	FLUSH("msync-fallback", p_any),
+	FLUSH("nop", p_any),
+	COPY("temporal", p_any),
+};
+static const struct pmem_backend *const all[] = {
+	&fake[0], &fake[1], &fake[2], &fake[3], &fake[4], NULL,
+};
+
+/* What cpu_aarch64.c reports: Neoverse N1 has DCPoP, Cortex-A57 (qemu's
+ * test CPU) has not, an ARMv8.5 core also has DCPoDP. */
+static const struct pmem_cpu n1 = {
+	PMEM_CPU_DC_CVAC | PMEM_CPU_ASIMD | PMEM_CPU_DCPOP, "", 0, 0 };
+static const struct pmem_cpu a57 = {
+	PMEM_CPU_DC_CVAC | PMEM_CPU_ASIMD, "", 0, 0 };
+
+static const char *vars[8];
+
+static const char *fake_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	size_t n = strlen(name);
+	for (int i = 0; vars[i]; i++)
+		if (strncmp(vars[i], name, n) == 0 && vars[i][n] == '=')
+			return vars[i] + n + 1;
+	return NULL;
+}
+
+static struct pmem_selection sel;
+
+static const struct pmem_backend_choice *choose(const struct pmem_cpu *cpu,
+		int auto_flush, ...)
+{
+	va_list ap;
+	int i = 0;
+	va_start(ap, auto_flush);
+	for (const char *v; (v = va_arg(ap, const char *)) != NULL && i < 7;)
+		vars[i++] = v;
+	va_end(ap);
+	vars[i] = NULL;
+	struct pmem_select_in in = {
+		.cpu = cpu,
+		.env = fake_env,
+		.backends = all,
+		.auto_flush = auto_flush,
+		.plugin_dir = "/nonexistent",
+	};
+	pmem_select_backends(&in, &sel);
+	return &sel.choice;
+}
+
+#define NAMES(c, f, cp) do { \
+	cr_assert_str_eq((c)->flush->name, f, "flush %s, reason: %s", \
+			(c)->flush->name, (c)->flush_reason); \
+	cr_assert_str_eq((c)->copy->name, cp, "copy %s, reason: %s", \
+			(c)->copy->name, (c)->copy_reason); \
+} while (0)
+#define HAS_TEXT(s, t) cr_assert((s) != NULL && strstr((s), (t)) != NULL, \
+		"expected \"%s\" in \"%s\"", (t), (s) ? (s) : "(null)")
+#define NO_TEXT(s, t) cr_assert((s) == NULL || strstr((s), (t)) == NULL, \
+		"did not expect \"%s\" in \"%s\"", (t), (s))
+
+Test(arm_choice, dcpop_gets_dc_cvap)
+{
+	const struct pmem_backend_choice *c = choose(&n1, 0, NULL);
+	NAMES(c, "dc-cvap", "temporal");
+	HAS_TEXT(c->flush_reason, "CPU has DCPoP (DC CVAP)");
+	cr_assert_null(c->refusal);
+}
+
+Test(arm_choice, no_dcpop_gets_dc_cvac_and_says_why)
+{
+	const struct pmem_backend_choice *c = choose(&a57, 0, NULL);
+	NAMES(c, "dc-cvac", "temporal");
+	HAS_TEXT(c->flush_reason, "CPU lacks DCPoP (DC CVAP)");
+	HAS_TEXT(c->flush_reason, "CPU has DC CVAC");
+}
+
+/* x86 backends are never linked into the AArch64 build: the reasons must
+ * not list them as missing. */
+Test(arm_choice, reasons_do_not_mention_x86)
+{
+	const struct pmem_backend_choice *c = choose(&a57, 0, NULL);
+	NO_TEXT(c->flush_reason, "clwb");
+	NO_TEXT(c->flush_reason, "clflush");
+	NO_TEXT(c->copy_reason, "nt-");
+	HAS_TEXT(c->copy_reason, "temporal usable");
+}
+
+Test(arm_choice, auto_flush_and_no_flush_pick_nop)
+{
+	NAMES(choose(&n1, 1, NULL), "nop", "temporal");
+	NAMES(choose(&n1, 0, "PMEM_NO_FLUSH=1", NULL), "nop", "temporal");
+}
+
+Test(arm_choice, forced_dc_cvap_refused_without_dcpop)
+{
+	const struct pmem_backend_choice *c = choose(&a57, 0,
+			"PMEM_BACKEND=dc-cvap", NULL);
+	NAMES(c, "dc-cvac", "temporal");
+	HAS_TEXT(c->refusal, "'dc-cvap' refused: this CPU cannot run it "
+			"(needs DCPoP (DC CVAP))");
+}
+
+Test(arm_choice, forced_pair_and_msync)
+{
+	NAMES(choose(&n1, 0, "PMEM_BACKEND=dc-cvac,temporal", NULL),
+			"dc-cvac", "temporal");
+	const struct pmem_backend_choice *c = choose(&n1, 0,
+			"PMEM_BACKEND=msync-fallback", NULL);
+	NAMES(c, "msync-fallback", "temporal");
+	cr_assert_eq(c->movnt, 0, "msync-fallback: every copy temporal");
+}
+
+/* An x86 backend name is unknown here (not linked in, no plugin file). */
+Test(arm_choice, x86_name_refused)
+{
+	const struct pmem_backend_choice *c = choose(&n1, 0,
+			"PMEM_BACKEND=clwb", NULL);
+	NAMES(c, "dc-cvap", "temporal");
+	HAS_TEXT(c->refusal, "unknown backend 'clwb'");
+}
+
+/* The ARM bits have names, for pmem-info and the reasons. */
+Test(arm_choice, feature_names)
+{
+	char buf[128];
+	cr_assert_str_eq(pmem_select_needs("dc-cvap"), "DCPoP (DC CVAP)");
+	cr_assert_str_eq(pmem_select_needs("dc-cvac"), "DC CVAC");
+	(void)buf;
+}
