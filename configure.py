@@ -206,6 +206,14 @@ def add_test_plugins(n, vflags):
         stem = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(vflags))
         n.build('build/tests/plugins/%s.so' % stem, 'plugin', o)
+    # Helper programs linked against build/libpmem.so.1 (its constructor
+    # runs before main, plugins resolve its symbols); the tests run them.
+    for s in srcs('tests/helpers/*.c'):
+        stem = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(vflags))
+        n.build('build/tests/helpers/' + stem, 'exe', o,
+                implicit=['build/libpmem.so'],
+                libs="-Lbuild -l:libpmem.so.1 -Wl,-rpath,'$$ORIGIN/../..'")
 
 
 # ---- issue 7: the check build's tests (durability model) ---------------

@@ -33,4 +33,5 @@ PMEM_BACKEND_DESCRIPTOR(nop) = {
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.caps = PMEM_BACKEND_CAP_NO_WRITEBACK | PMEM_BACKEND_CAP_EADR_ONLY,
 };

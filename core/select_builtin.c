@@ -20,6 +20,13 @@ void pmem_builtin_flush_fn(const void *addr, size_t len)
 	FOR_EACH_LINE(addr, len, pm_clflush);
 }
 
+/* For a CPU without CLFLUSH: executes nothing it could lack. */
+void pmem_builtin_noflush_fn(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+}
+
 void pmem_builtin_drain_fn(void)
 {
 	pm_sfence();
@@ -50,6 +57,19 @@ const struct pmem_backend pmem_builtin_flush = {
 	.probe = probe_any,
 	.flush = pmem_builtin_flush_fn,
 	.drain = pmem_builtin_drain_fn,
+	.cpu_needs = PMEM_CPU_CLFLUSH,
+};
+
+const struct pmem_backend pmem_builtin_noflush = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "builtin-noflush",
+	.description = "writes nothing back (no CLFLUSH, nothing linked in)",
+	.kind = PMEM_BACKEND_FLUSH,
+	.probe = probe_any,
+	.flush = pmem_builtin_noflush_fn,
+	.drain = pmem_builtin_drain_fn,
+	.caps = PMEM_BACKEND_CAP_NO_WRITEBACK,
 };
 
 const struct pmem_backend pmem_builtin_copy = {

@@ -215,7 +215,8 @@ static void same_as_static(const char *name)
 	cr_assert_eq(pmem_backend_load(real, &b), 0, "%s", pmem_errormsg());
 	cr_assert_str_eq(b->name, name);
 	if (!b->probe(pmem_backend_get_cpu())) {
-		const char *f = pmem_select_needs(name);
+		char need[128];
+		const char *f = pmem_select_needs(b, need, sizeof(need));
 		SKIP_VISIBLY("%s: CPU lacks %s", name,
 				f ? f : "what its probe needs");
 	}
