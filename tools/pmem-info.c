@@ -113,22 +113,25 @@ static void jstr(const char *str)
 }
 
 /* For the text output: control characters as \n or \xNN, so a name
- * cannot start a line of its own (a forged "refused:"). */
-static const char *tstr(const char *s, char *buf, size_t size)
+ * cannot start a line of its own (a forged "refused:"), and bytes that
+ * are not UTF-8 as \xNN. */
+static const char *tstr(const char *str, char *buf, size_t size)
 {
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
 	size_t used = 0;
-	if (s == NULL)
-		s = "";
-	for (; *s && used + 5 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\n')
+	while (*s && used + 5 < size) {
+		int n = utf8_len(s);
+		if (*s == '\n') {
 			used += (size_t)snprintf(buf + used, size - used,
 					"\\n");
-		else if (c < 0x20 || c == 0x7f)
+			s++;
+		} else if (n == 0 || *s < 0x20 || *s == 0x7f) {
 			used += (size_t)snprintf(buf + used, size - used,
-					"\\x%02x", c);
-		else
-			buf[used++] = (char)c;
+					"\\x%02x", *s++);
+		} else {
+			while (n-- > 0 && used + 1 < size)
+				buf[used++] = (char)*s++;
+		}
 	}
 	buf[used] = '\0';
 	return buf;
