@@ -6,7 +6,7 @@
 # PMEM_BACKEND as a vendor would, and 0 on every linked-in pair (--quick:
 # test_checkasm runs the full matrix on each); a pair this CPU cannot run
 # is refused by the library (exit 2) and skipped visibly.
-# Ends with "pmem-check: N passed, N failed, N skipped".
+# Ends with "pmem_check: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 CHK=build/check/pmem-check
@@ -85,5 +85,5 @@ else
 	bad "clflush.so plugin: exit $rc, summary '$s'"
 fi
 
-echo "pmem-check: $pass passed, $fail failed, $skip skipped"
+echo "pmem_check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
