@@ -218,6 +218,14 @@ def add_test_plugins(n, vflags):
 
 # ---- issue 7: the check build's tests (durability model) ---------------
 
+MATRIX = 'tools/check/matrix.c'
+
+
+def matrix_obj(n, vdir, vflags):
+    """The backend matrix engine (test_checkasm, pmem-check)."""
+    return n.build(objname(vdir, MATRIX), 'cc', [MATRIX],
+                   vflags=' '.join(vflags + ['-Itests', '-Itools/check']))
+
 CHECK_VFLAGS = ['-O2', '-g', '-DPMEM_CHECK']
 
 
@@ -235,15 +243,32 @@ def add_check_tests(n):
     broken = []
     for s in srcs('tests/durability/broken_*.c'):
         broken += n.build(objname(vdir, s), 'cc', [s], vflags=dur)
+    matrix = matrix_obj(n, vdir, CHECK_VFLAGS)
     progs = []
     for s in srcs('tests/durability/test_*.c') + srcs('tests/test_checkasm.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         mine = s.startswith('tests/durability/')
         o = n.build(objname(vdir, s), 'cc', [s],
-                    vflags=dur if mine else ' '.join(CHECK_VFLAGS))
+                    vflags=(dur if mine else ' '.join(CHECK_VFLAGS)) +
+                    ' -Itools/check -Itests')
         progs += n.build(vdir + '/tests/' + prog, 'exe',
-                         o + (broken if mine else []) + [lib],
+                         o + (broken if mine else []) + matrix + [lib],
                          xlibs=' '.join(TEST_LIBS + ['-rdynamic']))
+    # pmem-check: the matrix on the pair the check library resolves;
+    # -rdynamic so check plugins find pmem_check_record.
+    o = n.build(objname(vdir, 'tools/check/pmem-check.c'), 'cc',
+                ['tools/check/pmem-check.c'],
+                vflags=' '.join(CHECK_VFLAGS + ['-Itests', '-Itools/check']))
+    n.build(vdir + '/pmem-check', 'exe', o + matrix + [lib],
+            xlibs='-rdynamic')
+    # Broken backends as plugins built with the check primitives, for
+    # pmem-check's tests (tests/test_pmem_check.sh).
+    for s in srcs('tests/durability/plugins/*.c'):
+        stem = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname(vdir, s), 'cc', [s], vflags=dur)
+        n.build('%s/tests/plugins/%s.so' % (vdir, stem), 'plugin', o)
+    if os.path.exists(os.path.join(TOP, 'tests/test_pmem_check.sh')):
+        progs.append('tests/test_pmem_check.sh')
     return progs
 
 
@@ -427,7 +452,11 @@ def main():
     tests = []
     for s in srcs('tests/test_*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
-        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+        extra_inc = ['-Itools/check'] if prog == 'test_checkasm' else []
+        o = n.build(objname('build', s), 'cc', [s],
+                    vflags=' '.join(release + extra_inc))
+        if prog == 'test_checkasm':
+            o += matrix_obj(n, 'build', release)
         tests += n.build('build/tests/' + prog, 'exe', o + [rel],
                          xlibs=' '.join(TEST_LIBS))
 

@@ -205,3 +205,46 @@ Test(model, check_plugins_record_events)
 	b->flush(pm, 100);
 	cr_assert_null(check_durable(pm, 100));
 }
+
+/* Bytes a backend writes without the primitives are seen (issue #10
+ * item 1): a line the model never heard of used to count as CLEAN. */
+Test(model, unrecorded_write_is_caught)
+{
+	memset(pm + 100, 0x42, 10);	/* behind the model's back */
+	pm_clflush(pm + 100);
+	pm_sfence();
+	const char *v = check_durable(pm + 64, 128);
+	cr_assert(v && strstr(v, "line +0x0 ") &&
+		  strstr(v, "without a recorded store"), "%s", v);
+	cr_assert_not_null(check_pending_ok(pm + 100, 10));
+	cr_assert_not_null(check_written(pm + 100, 10));
+}
+
+Test(model, unrecorded_bytes_next_to_recorded_ones_are_caught)
+{
+	pm_store_fill(pm, 1, 32);	/* half the line reported */
+	memset(pm + 32, 2, 32);		/* the other half not */
+	pm_clflush(pm);
+	const char *v = check_durable(pm, 64);
+	cr_assert(v && strstr(v, "without a recorded store") &&
+		  strstr(v, "byte +32 "), "%s", v);
+	v = check_written(pm, 64);
+	cr_assert(v && strstr(v, "byte +32 "), "%s", v);
+	cr_assert_null(check_written(pm, 32));
+}
+
+/* A write that leaves the value as it was changes no byte, so only the
+ * demand that every byte was recorded catches it. */
+Test(model, written_demands_every_byte_recorded)
+{
+	pm[5] = pm[5];
+	cr_assert_null(check_durable(pm, 64));
+	const char *v = check_written(pm, 64);
+	cr_assert(v && strstr(v, "line +0x0 ") && strstr(v, "byte +0 "),
+		  "%s", v);
+	pm_store_fill(pm + 1, 0, 200);
+	pm_nt_store4(pm + 0, 7);
+	pm_nt_store8(pm + 201, 7);
+	cr_assert_null(check_written(pm, 209));
+	cr_assert_not_null(check_written(pm, 210));
+}
