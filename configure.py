@@ -189,7 +189,7 @@ def add_dropin(n, args, release):
 
     scripts = ['tests/test_abi.py', 'tests/test_man.sh',
                'tests/test_install.sh', 'tests/test_vendor_backend.sh',
-               'tests/interop/run.sh']
+               'tests/interop/run.sh', 'tests/test_pmembench.sh']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 
 
@@ -429,7 +429,8 @@ def main():
            description='TEST')
     tests += add_check_tests(n)
     tests += add_debug_tests(n)
-    n.build('test', 'run_tests', tests, implicit=['all'], default=False)
+    n.build('test', 'run_tests', tests, implicit=['all', 'build/pmembench'],
+            default=False)
 
     add_test_plugins(n, release)
     add_bench(n, release)
