@@ -189,7 +189,8 @@ def add_dropin(n, args, release):
 
     scripts = ['tests/test_abi.py', 'tests/test_man.sh',
                'tests/test_install.sh', 'tests/test_vendor_backend.sh',
-               'tests/interop/run.sh']
+               'tests/interop/run.sh', 'tests/test_pmembench.sh',
+               'tests/test_calibrate.sh']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 
 
@@ -443,7 +444,11 @@ def main():
     for s in srcs('tools/*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
-        n.build('build/' + prog, 'exe', o + [rel])
+        # tools/<prog>/*.c: more sources of that program
+        for h in srcs('tools/%s/*.c' % prog):
+            o += n.build(objname('build', h), 'cc', [h],
+                         vflags=' '.join(release))
+        n.build('build/' + prog, 'exe', o + [rel], xlibs='-lm')
     # Example programs from the manual pages and the README.
     for s in srcs('docs/examples/*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
@@ -466,7 +471,8 @@ def main():
            description='TEST')
     tests += add_check_tests(n)
     tests += add_debug_tests(n)
-    n.build('test', 'run_tests', tests, implicit=['all'], default=False)
+    n.build('test', 'run_tests', tests, implicit=['all', 'build/pmembench'],
+            default=False)
 
     add_test_plugins(n, release)
     add_bench(n, release)

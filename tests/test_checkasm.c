@@ -96,7 +96,9 @@ static void run(const struct pair_ix *ix, enum matrix_group g)
 	checkasm_cpu(&cpu);
 	if (!f->probe(&cpu) || (c && !c->probe(&cpu))) {
 		const struct pmem_backend *b = f->probe(&cpu) ? c : f;
-		const char *need = pmem_select_needs(b->name);
+		char needbuf[96];
+		const char *need = pmem_select_needs(b, needbuf,
+				sizeof(needbuf));
 		char msg[160];
 		snprintf(msg, sizeof(msg), "%s: CPU lacks %s", b->name,
 				need ? need : "what its probe asks for");

@@ -22,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "pmem-info/calibrate.h"
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "cpu.h"
@@ -46,7 +47,7 @@ static int json;
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: pmem-info [--json] [PATH]\n"
+"usage: pmem-info [--json] [PATH] | --calibrate [--quick]\n"
 "\n"
 "Without PATH: the flush and copy backends libpmem chose on this machine\n"
 "and why, the CPU features it saw, and every linked-in or plugin backend\n"
@@ -56,6 +57,8 @@ static void usage(FILE *f)
 "map it as persistent memory, and if not why.\n"
 "\n"
 "  --json   the same facts as one JSON object\n"
+"  --calibrate [--quick]  time the backend pairs and NT thresholds this\n"
+"           CPU runs (under 60 s) and print the fastest; changes nothing\n"
 "  --help   this text\n"
 "\n"
 "Exit status: 0 done (PATH would be pmem), 1 PATH would not be pmem,\n"
@@ -769,6 +772,8 @@ static int check_path(const char *path)
 int main(int argc, char **argv)
 {
 	const char *path = NULL;
+	if (argc > 1 && strcmp(argv[1], "--calibrate") == 0)
+		return pmem_info_calibrate(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 				strcmp(argv[i], "-h") == 0) {

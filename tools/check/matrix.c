@@ -719,15 +719,14 @@ const char *matrix_pair_as_run(struct matrix_pair *p,
 }
 
 /*
- * TEMPORARY: decided by the backend's name until struct pmem_backend
- * carries capability fields (issue #10 item 10); then read them here and
- * nowhere else.  nop is right only where the cache is persistent (eADR);
- * msync-fallback is for storage behind the page cache, where only msync
+ * The storage model a flush backend is right for, from its capabilities:
+ * EADR_ONLY (nop) only where the cache is persistent; PAGE_CACHE
+ * (msync-fallback) for storage behind the page cache, where only msync
  * makes data durable.  Every other flush backend: ADR (cache volatile).
  */
 void matrix_model_for(const struct pmem_backend *flush, int *eadr,
 		int *page_cache)
 {
-	*eadr = strcmp(flush->name, "nop") == 0;
-	*page_cache = strcmp(flush->name, "msync-fallback") == 0;
+	*eadr = (flush->caps & PMEM_BACKEND_CAP_EADR_ONLY) != 0;
+	*page_cache = (flush->caps & PMEM_BACKEND_CAP_PAGE_CACHE) != 0;
 }
