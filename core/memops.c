@@ -103,9 +103,22 @@ static void check_flags(unsigned flags)
 		pmem_err_msg("invalid flags 0x%x", flags & ~PMEM_F_MEM_VALID_FLAGS);
 }
 
+/* len 0 stores nothing (and dst, src may be NULL, which memmove and
+ * memset must never get) but still drains unless the flags say not to:
+ * a _persist call completes earlier _nodrain stores. */
+static inline __attribute__((always_inline)) void *
+empty(void *dst, unsigned flags)
+{
+	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
+		pmem_ops.drain();
+	return dst;
+}
+
 static inline __attribute__((always_inline)) void *
 do_move(void *dst, const void *src, size_t len, unsigned flags)
 {
+	if (__builtin_expect(len == 0, 0))
+		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
 	if (want_nt(len, flags))
@@ -120,6 +133,8 @@ do_move(void *dst, const void *src, size_t len, unsigned flags)
 static inline __attribute__((always_inline)) void *
 do_set(void *dst, int c, size_t len, unsigned flags)
 {
+	if (__builtin_expect(len == 0, 0))
+		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
 	if (want_nt(len, flags))
