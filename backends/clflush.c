@@ -1,8 +1,9 @@
 /*
- * clflush -- write back with CLFLUSH, available on every x86-64.  Each
- * CLFLUSH is ordered with every other store, so it is durable in program
- * order (Intel SDM vol. 2A, CLFLUSH); drain still issues SFENCE because the
- * copy backends' non-temporal stores need it.
+ * clflush -- write back with CLFLUSH, available on every x86-64.  On Intel
+ * each CLFLUSH is ordered with later writes (SDM vol. 3A, memory ordering),
+ * so it is durable in program order and the library skips drain; AMD's APM
+ * orders CLFLUSH only with MFENCE, so there drain is an MFENCE
+ * (docs/durability.md).
  */
 #include "backend_build.h"
 #include "flush_lines.h"
@@ -17,9 +18,12 @@ static void flush(const void *addr, size_t len)
 	FOR_EACH_LINE(addr, len, pm_clflush);
 }
 
+/* Only reached where CLFLUSH is not ordered with later writes (AMD): the
+ * APM names MFENCE as the one instruction that orders CLFLUSH.  Where it
+ * is ordered (Intel) the library calls no drain at all (ORDERED_FLUSH). */
 static void drain(void)
 {
-	pm_sfence();
+	pm_mfence();
 }
 
 PMEM_BACKEND_DESCRIPTOR(clflush) = {
@@ -32,4 +36,5 @@ PMEM_BACKEND_DESCRIPTOR(clflush) = {
 	.flush = flush,
 	.drain = drain,
 	.cpu_needs = PMEM_CPU_CLFLUSH,
+	.caps = PMEM_BACKEND_CAP_ORDERED_FLUSH,
 };

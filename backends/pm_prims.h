@@ -22,11 +22,13 @@
 enum pm_event {
 	PM_EV_STORE,		/* temporal store: lines become dirty */
 	PM_EV_NT_STORE,		/* non-temporal store: pending in WC buffer */
-	PM_EV_CLFLUSH,		/* durable in program order */
+	PM_EV_CLFLUSH,		/* durable in program order where the CPU
+				 * orders it (Intel), else at the next MFENCE */
 	PM_EV_CLFLUSHOPT,	/* durable after the next sfence */
 	PM_EV_CLWB,		/* durable after the next sfence */
 	PM_EV_SFENCE,		/* completes pending NT stores and flushes */
 	PM_EV_MSYNC,		/* pages of the range durable */
+	PM_EV_MFENCE,		/* as SFENCE, and completes CLFLUSH on AMD */
 };
 
 #ifdef PMEM_CHECK
@@ -118,6 +120,13 @@ static inline void pm_sfence(void)
 {
 	_mm_sfence();
 	PM_RECORD(PM_EV_SFENCE, NULL, 0);
+}
+
+/* The only fence the AMD APM orders CLFLUSH with. */
+static inline void pm_mfence(void)
+{
+	_mm_mfence();
+	PM_RECORD(PM_EV_MFENCE, NULL, 0);
 }
 
 /* msync of the pages covering the range; returns msync's result. */

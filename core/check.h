@@ -44,6 +44,12 @@ void check_set_eadr(int on);
  * check_reset(); turning it on turns eADR off and vice versa. */
 void check_set_page_cache(int on);
 
+/* Which manual's CLFLUSH rule holds: on (Intel SDM) a CLFLUSH makes its
+ * line durable at once, being ordered with every later write; off (AMD
+ * APM) it is pending until an MFENCE, which alone orders it.  After
+ * check_reset() it is the running CPU's (PMEM_CPU_CLFLUSH_ORDERED). */
+void check_set_clflush_ordered(int on);
+
 /* State of the line holding addr (CLEAN outside tracked ranges). */
 enum check_line_state check_line(const void *addr);
 

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "libpmem_backend.h"
 #include "check_int.h"
 #include "export.h"
 #include "pm_prims.h"
@@ -44,6 +45,7 @@ enum {
 	L_WC = 4,	/* non-temporal bytes not yet fenced (nt mask) */
 	L_WRITTEN = 8,	/* ever stored to: DURABLE rather than CLEAN */
 	L_QUEUED = 16,	/* in the fence queue */
+	L_MFENCE = 32,	/* CLFLUSH on a CPU that orders it only by MFENCE */
 };
 
 struct range {
@@ -73,6 +75,7 @@ static struct range ranges[MAX_RANGES];
 static unsigned nranges;
 static int eadr;
 static int page_cache;		/* only msync makes data durable */
+static int clflush_ordered;	/* CLFLUSH durable at once (Intel rule) */
 static int keep_content;	/* set while the crash log runs */
 static struct qent *queue;
 static size_t nqueue, capqueue;
@@ -140,6 +143,8 @@ void check_reset(void)
 	nqueue = 0;
 	eadr = 0;
 	page_cache = 0;
+	clflush_ordered = (pmem_backend_get_cpu()->features &
+			PMEM_CPU_CLFLUSH_ORDERED) != 0;
 	keep_content = 0;
 	crash_log_reset();
 }
@@ -197,6 +202,11 @@ void check_set_eadr(int on)
 	eadr = on != 0;
 	if (eadr)
 		page_cache = 0;
+}
+
+void check_set_clflush_ordered(int on)
+{
+	clflush_ordered = on != 0;
 }
 
 void check_set_page_cache(int on)
@@ -303,12 +313,17 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 		enqueue(ri, i);
 		break;
 	case PM_EV_CLFLUSH:
-		if (!page_cache)	/* else it only reaches the page */
+		if (page_cache)		/* it only reaches the page */
+			break;
+		if (clflush_ordered) {
 			write_back(r, i);
-		break;
-	case PM_EV_MSYNC:
-		write_back(r, i);
-		break;
+			break;
+		}
+		/* AMD: pending like CLFLUSHOPT, but only MFENCE completes
+		 * it. */
+		if (*s & L_DIRTY)
+			*s |= L_MFENCE;
+		/* fall through */
 	case PM_EV_CLFLUSHOPT:
 	case PM_EV_CLWB:
 		if (page_cache || !(*s & L_DIRTY))
@@ -321,14 +336,26 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 		}
 		enqueue(ri, i);
 		break;
+	case PM_EV_MSYNC:
+		write_back(r, i);
+		*s &= (uint8_t)~L_MFENCE;
+		break;
 	}
 }
 
-HOT static void fence(void)
+/* SFENCE (full = 0) or MFENCE (full = 1).  A line awaiting MFENCE stays
+ * queued and wholly pending at an SFENCE, its NT bytes too: conservative,
+ * and such a line (NT bytes and a CLFLUSH at once) is rare. */
+HOT static void fence(int full)
 {
+	size_t keep = 0;
 	for (size_t q = 0; q < nqueue; q++) {
 		struct range *r = &ranges[queue[q].r];
 		size_t i = queue[q].line;
+		if ((r->st[i] & L_MFENCE) && !full) {
+			queue[keep++] = queue[q];
+			continue;
+		}
 		if (page_cache) {
 			/* The NT bytes are now in the page, which only an
 			 * msync writes to storage: like a temporal store. */
@@ -343,9 +370,10 @@ HOT static void fence(void)
 			r->pmask[i] = 0;
 		}
 		r->nt[i] = 0;
-		r->st[i] &= (uint8_t)~(L_WC | L_FLUSHING | L_QUEUED);
+		r->st[i] &= (uint8_t)~(L_WC | L_FLUSHING | L_QUEUED |
+				       L_MFENCE);
 	}
-	nqueue = 0;
+	nqueue = keep;
 }
 
 HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
@@ -358,11 +386,11 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 	    !pthread_equal(owner, pthread_self()))
 		return;
 	n = nranges;
-	if (ev == PM_EV_SFENCE) {
+	if (ev == PM_EV_SFENCE || ev == PM_EV_MFENCE) {
 		stats.events++;
 		if (crash_logging)
 			crash_log_event(ev, addr, len);
-		fence();
+		fence(ev == PM_EV_MFENCE);
 		return;
 	}
 	/* The hottest event: one vector inside one line of a range. */
@@ -464,6 +492,9 @@ static const char *why(uint8_t s)
 	if (s & L_DIRTY)
 		return (s & L_FLUSHING) ? "stored again after its flush"
 					: "stored, never flushed";
+	if (s & L_MFENCE)
+		return "flushed with CLFLUSH, no MFENCE since (this CPU "
+			"orders CLFLUSH only with MFENCE)";
 	if (s & L_WC)
 		return "non-temporal store, no fence since";
 	return "flushed with clflushopt/clwb, no fence since";

@@ -156,6 +156,7 @@ const char *check_event_name(int ev)
 	case PM_EV_CLWB: return "CLWB";
 	case PM_EV_SFENCE: return "SFENCE";
 	case PM_EV_MSYNC: return "MSYNC";
+	case PM_EV_MFENCE: return "MFENCE";
 	}
 	return "?";
 }

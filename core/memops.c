@@ -121,9 +121,11 @@ do_move(void *dst, const void *src, size_t len, unsigned flags)
 		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
-	if (want_nt(len, flags))
+	if (want_nt(len, flags)) {
 		pmem_ops.memmove_nt(dst, src, len, flush);
-	else
+		if (pmem_ops.fence_nt)
+			pm_sfence();
+	} else
 		temporal_move(dst, src, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
 		pmem_ops.drain();
@@ -137,9 +139,11 @@ do_set(void *dst, int c, size_t len, unsigned flags)
 		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
-	if (want_nt(len, flags))
+	if (want_nt(len, flags)) {
 		pmem_ops.memset_nt(dst, c, len, flush);
-	else
+		if (pmem_ops.fence_nt)
+			pm_sfence();
+	} else
 		temporal_set(dst, c, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
 		pmem_ops.drain();

@@ -101,8 +101,7 @@ static void init(void)
 	if (c->refusal)
 		pmem_err_msg("%s", c->refusal);
 
-	pmem_ops.flush = c->flush->flush;
-	pmem_ops.drain = c->flush->drain;
+	pmem_ops_use_flush(&pmem_ops, c->flush, &cpu);
 	pmem_ops.deep_flush = pmem_select_deep_flush(c->flush, &cpu);
 	pmem_ops.memmove_nt = c->copy->memmove_nt;
 	pmem_ops.memset_nt = c->copy->memset_nt;
@@ -112,6 +111,19 @@ static void init(void)
 	PMEM_LOG(DEBUG, "copy: %s (%s), movnt threshold %zu", c->copy->name,
 			c->copy_reason, pmem_ops.movnt_threshold);
 	errno = saved_errno;
+}
+
+void pmem_ops_use_flush(struct pmem_ops *ops, const struct pmem_backend *b,
+		const struct pmem_cpu *cpu)
+{
+	ops->flush = b->flush;
+	ops->drain = b->drain;
+	ops->fence_nt = 0;
+	if ((b->caps & PMEM_BACKEND_CAP_ORDERED_FLUSH) &&
+			(cpu->features & PMEM_CPU_CLFLUSH_ORDERED)) {
+		ops->drain = pmem_drain_ordered_fn;
+		ops->fence_nt = 1;
+	}
 }
 
 __attribute__((constructor)) static void pmem_select_init(void)

@@ -27,9 +27,16 @@ void pmem_builtin_noflush_fn(const void *addr, size_t len)
 	(void)len;
 }
 
+/* MFENCE: the one fence both vendors order CLFLUSH with (see clflush.c). */
 void pmem_builtin_drain_fn(void)
 {
-	pm_sfence();
+	pm_mfence();
+}
+
+/* The drain of an ORDERED_FLUSH backend where the CPU orders CLFLUSH:
+ * nothing is left to wait for (the NT paths fence themselves). */
+void pmem_drain_ordered_fn(void)
+{
 }
 
 void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
@@ -58,6 +65,7 @@ const struct pmem_backend pmem_builtin_flush = {
 	.flush = pmem_builtin_flush_fn,
 	.drain = pmem_builtin_drain_fn,
 	.cpu_needs = PMEM_CPU_CLFLUSH,
+	.caps = PMEM_BACKEND_CAP_ORDERED_FLUSH,
 };
 
 const struct pmem_backend pmem_builtin_noflush = {

@@ -53,6 +53,11 @@ enum pmem_backend_kind {
 #define PMEM_CPU_MOVDIR64B	(1ULL << 9)
 #define PMEM_CPU_ERMS		(1ULL << 10)
 #define PMEM_CPU_FSRM		(1ULL << 11)
+/* Not a CPUID bit but a fact of the vendor's manual: CLFLUSH is ordered
+ * with later writes (Intel SDM vol. 3A, memory ordering), so a CLFLUSH is
+ * complete before any later store is seen.  Unset on AMD, whose APM orders
+ * CLFLUSH only by MFENCE (docs/durability.md). */
+#define PMEM_CPU_CLFLUSH_ORDERED	(1ULL << 12)
 
 struct pmem_cpu {
 	uint64_t features;	/* PMEM_CPU_* bits */
@@ -78,9 +83,12 @@ struct pmem_cpu {
  * page cache (no DAX); the automatic choice when no flush instruction is
  * usable. */
 #define PMEM_BACKEND_CAP_PAGE_CACHE	(1u << 3)
-/* Bit 4 is reserved for an ordering fact of CLFLUSH-only flushing (a drain
- * that need not fence); it is not defined yet and refused. */
-#define PMEM_BACKEND_CAPS_KNOWN		0xfu
+/* Flush kind: flush() is ordered with later stores on a CPU with
+ * PMEM_CPU_CLFLUSH_ORDERED (clflush).  There the library never calls
+ * drain() after it, and every non-temporal copy ends with its own SFENCE,
+ * since non-temporal stores are not ordered by CLFLUSH. */
+#define PMEM_BACKEND_CAP_ORDERED_FLUSH	(1u << 4)
+#define PMEM_BACKEND_CAPS_KNOWN		0x1fu
 
 /* Writes back every cache line that overlaps [addr, addr + len). */
 typedef void pmem_flush_fn(const void *addr, size_t len);

@@ -986,7 +986,7 @@ Test(refusal, flush_backend_with_copy_pointers)
 
 Test(refusal, unknown_capability_bits)
 {
-	refused_flush(plugin("unknown_caps"), "declares unknown caps 0x10");
+	refused_flush(plugin("unknown_caps"), "declares unknown caps 0x20");
 }
 
 Test(refusal, cpu_needs_checked_before_the_probe)

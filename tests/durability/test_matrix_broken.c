@@ -42,16 +42,26 @@ static const struct pmem_backend *static_named(const char *name)
 	return NULL;
 }
 
+/* The CLFLUSH rule the next run_pair uses: -1 this CPU's, 0 AMD's (only
+ * MFENCE orders CLFLUSH), 1 Intel's (ordered with later writes). */
+static int clflush_rule = -1;
+/* The next run_pair drops the library's SFENCE after NT copies. */
+static int drop_nt_fence;
+
 /* Runs every group of the pair as test_checkasm would (quick sizes);
  * returns the number of failed checks, messages in seen[]. */
 static unsigned long run_pair(const struct pmem_backend *f,
 		const struct pmem_backend *c, struct matrix_pair *pair)
 {
 	struct matrix m = { .fail = collect, .max_fails = MAX_FAILS,
-			    .quick = 1 };
+			    .quick = 1, .broken_no_nt_fence = drop_nt_fence };
 	struct pmem_cpu cpu;
 
 	checkasm_cpu(&cpu);
+	if (clflush_rule == 0)
+		cpu.features &= ~PMEM_CPU_CLFLUSH_ORDERED;
+	else if (clflush_rule == 1)
+		cpu.features |= PMEM_CPU_CLFLUSH_ORDERED;
 	const char *why = matrix_pair_as_run(&m.pair, f, c, &cpu);
 	cr_assert_null(why, "%s", why);
 	nseen = 0;
@@ -75,6 +85,11 @@ static void expect_caught(const struct pmem_backend *f,
 			return;
 	cr_assert_fail("%s+%s: %lu failures, none says \"%s\"; first: %s",
 		       f->name, c->name, fails, text, seen[0]);
+}
+
+static void sfence_drain(void)
+{
+	pm_sfence();
 }
 
 static int any(const struct pmem_cpu *cpu)
@@ -132,9 +147,67 @@ Test(matrix_broken, fence_missing_after_clwb)
 	broken_pair(&broken_no_fence_clwb, "FLUSHING");
 }
 
+/* No drain after CLFLUSH and no SFENCE after the NT stores: the Intel
+ * rule is where the missing fence is the only bug. */
 Test(matrix_broken, fence_missing_after_nt)
 {
+	clflush_rule = 1;
 	broken_pair(&broken_no_fence_nt, "WC");
+}
+
+/* Issue #11 item 4: where CLFLUSH is ordered the library skips drain and
+ * the NT copies fence themselves.  Every clflush pair is durable under
+ * both manuals' rules, as the library would run it on each vendor ... */
+Test(matrix_broken, clflush_pairs_durable_under_both_rules)
+{
+	const struct pmem_backend *f = static_named("clflush");
+	if (!f)
+		cr_skip_test("clflush not linked in");
+	struct pmem_cpu cpu;
+	checkasm_cpu(&cpu);
+	unsigned pairs = 0;
+	const struct pmem_backend *c;
+	for (unsigned i = 0; (c = pmem_backend_get_static(i)); i++) {
+		if (c->kind != PMEM_BACKEND_COPY ||
+		    (cpu.features & c->cpu_needs) != c->cpu_needs)
+			continue;
+		for (clflush_rule = 0; clflush_rule <= 1; clflush_rule++) {
+			struct matrix_pair p;
+			unsigned long fails = run_pair(f, c, &p);
+			cr_assert_eq(fails, 0, "clflush+%s, %s rule: %s",
+				     c->name, clflush_rule ? "Intel" : "AMD",
+				     seen[0]);
+			cr_assert(p.movnt, "clflush+%s never ran NT",
+				  c->name);
+		}
+		pairs++;
+	}
+	cr_assert_gt(pairs, 0);
+}
+
+/* ... and dropping that SFENCE is caught (the broken variant) ... */
+Test(matrix_broken, library_without_nt_fence_caught_where_ordered)
+{
+	const struct pmem_backend *f = static_named("clflush");
+	const struct pmem_backend *c = static_named("nt-sse2");
+	if (!f || !c)
+		cr_skip_test("clflush or nt-sse2 not linked in");
+	clflush_rule = 1;
+	drop_nt_fence = 1;
+	expect_caught(f, c, "WC");
+}
+
+/* ... as is the drain this library had before: SFENCE after CLFLUSH,
+ * which the AMD APM does not order CLFLUSH with. */
+Test(matrix_broken, sfence_after_clflush_caught_on_amd)
+{
+	const struct pmem_backend *c = static_named("nt-sse2");
+	if (!c)
+		cr_skip_test("nt-sse2 not linked in");
+	struct pmem_backend f = flush_of("clflush-sfence", good_flush_clflush,
+					 sfence_drain);
+	clflush_rule = 0;
+	expect_caught(&f, c, "no MFENCE");
 }
 
 Test(matrix_broken, flush_before_store)

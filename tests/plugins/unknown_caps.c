@@ -7,7 +7,7 @@ static const struct pmem_backend desc = {
 	.size = sizeof(struct pmem_backend),
 	.name = "unknown_caps",
 	FLUSH_FIELDS,
-	.caps = 1u << 4,
+	.caps = 1u << 5,
 };
 
 EXPORT const struct pmem_backend *pmem_backend_entry(void)

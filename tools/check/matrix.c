@@ -111,8 +111,9 @@ static int map_buffers(void)
 /* Puts the pair in the library's table, as start-up would. */
 static void install(size_t threshold)
 {
-	pmem_ops.flush = C.fb->flush;
-	pmem_ops.drain = C.fb->drain;
+	pmem_ops_use_flush(&pmem_ops, C.fb, &C.m->pair.cpu);
+	if (C.m->broken_no_nt_fence)
+		pmem_ops.fence_nt = 0;
 	if (C.cb) {
 		pmem_ops.memmove_nt = C.cb->memmove_nt;
 		pmem_ops.memset_nt = C.cb->memset_nt;
@@ -214,6 +215,8 @@ static void dur_start(void *d, size_t n)
 	check_reset();
 	check_set_eadr(C.m->pair.eadr);
 	check_set_page_cache(C.m->pair.page_cache);
+	check_set_clflush_ordered((C.m->pair.cpu.features &
+				   PMEM_CPU_CLFLUSH_ORDERED) != 0);
 	if (n)
 		check_track(d, n);
 }
@@ -714,6 +717,7 @@ const char *matrix_pair_as_run(struct matrix_pair *p,
 	p->copy = copy;
 	p->movnt = sel.choice.movnt;
 	p->threshold = sel.choice.movnt_threshold;
+	p->cpu = *cpu;
 	matrix_model_for(flush, &p->eadr, &p->page_cache);
 	return NULL;
 }

@@ -23,6 +23,10 @@ struct matrix_pair {
 	size_t threshold;	/* copies from this size on are NT */
 	int eadr;		/* model: the cache is persistent */
 	int page_cache;		/* model: only msync makes data durable */
+	/* The CPU it runs on: its PMEM_CPU_CLFLUSH_ORDERED picks both the
+	 * library's drain (pmem_ops_use_flush) and the model's CLFLUSH rule,
+	 * so the Intel rule can be checked on an AMD machine too. */
+	struct pmem_cpu cpu;
 };
 
 enum matrix_group {
@@ -42,6 +46,9 @@ struct matrix {
 	void *ctx;
 	unsigned long max_fails;	/* a group stops after this many; 0: never */
 	int quick;		/* fewer sizes and misalignments */
+	/* Test only: drop the SFENCE that ends non-temporal copies when the
+	 * flush is ordered (must be caught under the Intel CLFLUSH rule). */
+	int broken_no_nt_fence;
 	unsigned long cases;	/* operations run (all groups) */
 	unsigned long fails;	/* failed checks (all groups) */
 	unsigned long group_fails;
