@@ -194,7 +194,8 @@ def add_dropin(n, args, release, target):
 
     scripts = ['tests/test_abi.py', 'tests/test_man.sh',
                'tests/test_install.sh', 'tests/test_vendor_backend.sh',
-               'tests/interop/run.sh']
+               'tests/interop/run.sh', 'tests/test_pmembench.sh',
+               'tests/test_calibrate.sh']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 
 
@@ -211,9 +212,25 @@ def add_test_plugins(n, vflags):
         stem = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(vflags))
         n.build('build/tests/plugins/%s.so' % stem, 'plugin', o)
+    # Helper programs linked against build/libpmem.so.1 (its constructor
+    # runs before main, plugins resolve its symbols); the tests run them.
+    for s in srcs('tests/helpers/*.c'):
+        stem = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(vflags))
+        n.build('build/tests/helpers/' + stem, 'exe', o,
+                implicit=['build/libpmem.so'],
+                libs="-Lbuild -l:libpmem.so.1 -Wl,-rpath,'$$ORIGIN/../..'")
 
 
 # ---- issue 7: the check build's tests (durability model) ---------------
+
+MATRIX = 'tools/check/matrix.c'
+
+
+def matrix_obj(n, vdir, vflags):
+    """The backend matrix engine (test_checkasm, pmem-check)."""
+    return n.build(objname(vdir, MATRIX), 'cc', [MATRIX],
+                   vflags=' '.join(vflags + ['-Itests', '-Itools/check']))
 
 CHECK_VFLAGS = ['-O2', '-g', '-DPMEM_CHECK']
 
@@ -237,15 +254,32 @@ def add_check_tests(n, target):
     broken = []
     for s in srcs(ddir + '/broken_*.c'):
         broken += n.build(objname(vdir, s), 'cc', [s], vflags=dur)
+    matrix = matrix_obj(n, vdir, CHECK_VFLAGS)
     progs = []
     for s in srcs(ddir + '/test_*.c') + srcs('tests/test_checkasm.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         mine = s.startswith('tests/durability/')
         o = n.build(objname(vdir, s), 'cc', [s],
-                    vflags=dur if mine else ' '.join(CHECK_VFLAGS))
+                    vflags=(dur if mine else ' '.join(CHECK_VFLAGS)) +
+                    ' -Itools/check -Itests')
         progs += n.build(vdir + '/tests/' + prog, 'exe',
-                         o + (broken if mine else []) + [lib],
+                         o + (broken if mine else []) + matrix + [lib],
                          xlibs=' '.join(TEST_LIBS + ['-rdynamic']))
+    # pmem-check: the matrix on the pair the check library resolves;
+    # -rdynamic so check plugins find pmem_check_record.
+    o = n.build(objname(vdir, 'tools/check/pmem-check.c'), 'cc',
+                ['tools/check/pmem-check.c'],
+                vflags=' '.join(CHECK_VFLAGS + ['-Itests', '-Itools/check']))
+    n.build(vdir + '/pmem-check', 'exe', o + matrix + [lib],
+            xlibs='-rdynamic')
+    # Broken backends as plugins built with the check primitives, for
+    # pmem-check's tests (tests/test_pmem_check.sh).
+    for s in srcs('tests/durability/plugins/*.c'):
+        stem = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname(vdir, s), 'cc', [s], vflags=dur)
+        n.build('%s/tests/plugins/%s.so' % (vdir, stem), 'plugin', o)
+    if os.path.exists(os.path.join(TOP, 'tests/test_pmem_check.sh')):
+        progs.append('tests/test_pmem_check.sh')
     return progs
 
 
@@ -431,7 +465,11 @@ def main():
     for s in srcs('tools/*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
-        n.build('build/' + prog, 'exe', o + [rel])
+        # tools/<prog>/*.c: more sources of that program
+        for h in srcs('tools/%s/*.c' % prog):
+            o += n.build(objname('build', h), 'cc', [h],
+                         vflags=' '.join(release))
+        n.build('build/' + prog, 'exe', o + [rel], xlibs='-lm')
     # Example programs from the manual pages and the README.
     for s in srcs('docs/examples/*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
@@ -440,7 +478,11 @@ def main():
     tests = []
     for s in target.filter(srcs('tests/test_*.c')):
         prog = os.path.splitext(os.path.basename(s))[0]
-        o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+        extra_inc = ['-Itools/check'] if prog == 'test_checkasm' else []
+        o = n.build(objname('build', s), 'cc', [s],
+                    vflags=' '.join(release + extra_inc))
+        if prog == 'test_checkasm':
+            o += matrix_obj(n, 'build', release)
         tests += n.build('build/tests/' + prog, 'exe', o + [rel],
                          xlibs=' '.join(TEST_LIBS))
 
@@ -453,7 +495,8 @@ def main():
            pool='console', description='TEST')
     tests += add_check_tests(n, target)
     tests += add_debug_tests(n)
-    n.build('test', 'run_tests', tests, implicit=['all'], default=False)
+    n.build('test', 'run_tests', tests, implicit=['all', 'build/pmembench'],
+            default=False)
 
     add_test_plugins(n, release)
     add_bench(n, release)

@@ -1,15 +1,16 @@
 /*
- * clflush -- write back with CLFLUSH, available on every x86-64.  Each
- * CLFLUSH is ordered with every other store, so it is durable in program
- * order (Intel SDM vol. 2A, CLFLUSH); drain still issues SFENCE because the
- * copy backends' non-temporal stores need it.
+ * clflush -- write back with CLFLUSH, available on every x86-64.  On Intel
+ * each CLFLUSH is ordered with later writes (SDM vol. 3A, memory ordering),
+ * so it is durable in program order and the library skips drain; AMD's APM
+ * orders CLFLUSH only with MFENCE, so there drain is an MFENCE
+ * (docs/durability.md).
  */
 #include "backend_build.h"
 #include "flush_lines.h"
 
 static int probe(const struct pmem_cpu *cpu)
 {
-	return (cpu->features & PMEM_CPU_CLFLUSH) != 0;
+	return (cpu->features & PMEM_CPU_CLFLUSH) != 0;	/* = cpu_needs */
 }
 
 static void flush(const void *addr, size_t len)
@@ -17,18 +18,23 @@ static void flush(const void *addr, size_t len)
 	FOR_EACH_LINE(addr, len, pm_clflush);
 }
 
+/* Only reached where CLFLUSH is not ordered with later writes (AMD): the
+ * APM names MFENCE as the one instruction that orders CLFLUSH.  Where it
+ * is ordered (Intel) the library calls no drain at all (ORDERED_FLUSH). */
 static void drain(void)
 {
-	pm_sfence();
+	pm_mfence();
 }
 
 PMEM_BACKEND_DESCRIPTOR(clflush) = {
 	.abi_version = PMEM_BACKEND_ABI_VERSION,
 	.size = sizeof(struct pmem_backend),
 	.name = "clflush",
-	.description = "CLFLUSH each line (ordered, slowest)",
+	.description = "CLFLUSH each line, no drain on Intel, MFENCE on AMD (slowest)",
 	.kind = PMEM_BACKEND_FLUSH,
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.cpu_needs = PMEM_CPU_CLFLUSH,
+	.caps = PMEM_BACKEND_CAP_ORDERED_FLUSH,
 };

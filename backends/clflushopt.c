@@ -9,7 +9,7 @@
 
 static int probe(const struct pmem_cpu *cpu)
 {
-	return (cpu->features & PMEM_CPU_CLFLUSHOPT) != 0;
+	return (cpu->features & PMEM_CPU_CLFLUSHOPT) != 0;	/* = cpu_needs */
 }
 
 static void flush(const void *addr, size_t len)
@@ -31,4 +31,5 @@ PMEM_BACKEND_DESCRIPTOR(clflushopt) = {
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.cpu_needs = PMEM_CPU_CLFLUSHOPT,
 };

@@ -8,7 +8,7 @@
 
 static int probe(const struct pmem_cpu *cpu)
 {
-	return (cpu->features & PMEM_CPU_CLWB) != 0;
+	return (cpu->features & PMEM_CPU_CLWB) != 0;	/* = cpu_needs */
 }
 
 static void flush(const void *addr, size_t len)
@@ -30,4 +30,5 @@ PMEM_BACKEND_DESCRIPTOR(clwb) = {
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.cpu_needs = PMEM_CPU_CLWB,
 };

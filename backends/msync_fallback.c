@@ -39,4 +39,6 @@ PMEM_BACKEND_DESCRIPTOR(msync_fallback) = {
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.caps = PMEM_BACKEND_CAP_NO_WRITEBACK | PMEM_BACKEND_CAP_NO_NT |
+		PMEM_BACKEND_CAP_PAGE_CACHE,
 };

@@ -28,9 +28,11 @@ PMEM_BACKEND_DESCRIPTOR(nop) = {
 	.abi_version = PMEM_BACKEND_ABI_VERSION,
 	.size = sizeof(struct pmem_backend),
 	.name = "nop",
-	.description = "no flush (eADR or PMEM_NO_FLUSH); SFENCE to drain",
+	.description = "no flush (eADR or PMEM_NO_FLUSH); fence to drain "
+		"(SFENCE, DSB)",
 	.kind = PMEM_BACKEND_FLUSH,
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.caps = PMEM_BACKEND_CAP_NO_WRITEBACK | PMEM_BACKEND_CAP_EADR_ONLY,
 };

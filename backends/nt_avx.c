@@ -15,13 +15,14 @@
 /* The compiler may use every instruction set this file is built with
  * (configure.py adds -mavx2, so a byte broadcast becomes VPBROADCASTB):
  * require all of them. */
+#ifdef __AVX2__
+#define NEEDS (PMEM_CPU_AVX | PMEM_CPU_AVX2)
+#else
+#define NEEDS PMEM_CPU_AVX
+#endif
 static int probe(const struct pmem_cpu *cpu)
 {
-	uint64_t need = PMEM_CPU_AVX;
-#ifdef __AVX2__
-	need |= PMEM_CPU_AVX2;
-#endif
-	return (cpu->features & need) == need;
+	return (cpu->features & NEEDS) == NEEDS;
 }
 
 PMEM_BACKEND_DESCRIPTOR(nt_avx) = {
@@ -33,4 +34,5 @@ PMEM_BACKEND_DESCRIPTOR(nt_avx) = {
 	.probe = probe,
 	.memmove_nt = memmove_nt,
 	.memset_nt = memset_nt,
+	.cpu_needs = NEEDS,
 };

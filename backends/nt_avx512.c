@@ -14,16 +14,20 @@
 
 /* Require every AVX-512 subset this file is compiled with: the compiler
  * may use any of them. */
-static int probe(const struct pmem_cpu *cpu)
-{
-	uint64_t need = PMEM_CPU_AVX512F;
+#define NEEDS (PMEM_CPU_AVX512F | NEEDS_BW | NEEDS_VL)
 #ifdef __AVX512BW__
-	need |= PMEM_CPU_AVX512BW;
+#define NEEDS_BW PMEM_CPU_AVX512BW
+#else
+#define NEEDS_BW 0
 #endif
 #ifdef __AVX512VL__
-	need |= PMEM_CPU_AVX512VL;
+#define NEEDS_VL PMEM_CPU_AVX512VL
+#else
+#define NEEDS_VL 0
 #endif
-	return (cpu->features & need) == need;
+static int probe(const struct pmem_cpu *cpu)
+{
+	return (cpu->features & NEEDS) == NEEDS;
 }
 
 PMEM_BACKEND_DESCRIPTOR(nt_avx512) = {
@@ -35,4 +39,5 @@ PMEM_BACKEND_DESCRIPTOR(nt_avx512) = {
 	.probe = probe,
 	.memmove_nt = memmove_nt,
 	.memset_nt = memset_nt,
+	.cpu_needs = NEEDS,
 };

@@ -14,7 +14,7 @@
 
 static int probe(const struct pmem_cpu *cpu)
 {
-	return (cpu->features & PMEM_CPU_SSE2) != 0;
+	return (cpu->features & PMEM_CPU_SSE2) != 0;	/* = cpu_needs */
 }
 
 PMEM_BACKEND_DESCRIPTOR(nt_sse2) = {
@@ -26,4 +26,5 @@ PMEM_BACKEND_DESCRIPTOR(nt_sse2) = {
 	.probe = probe,
 	.memmove_nt = memmove_nt,
 	.memset_nt = memset_nt,
+	.cpu_needs = PMEM_CPU_SSE2,
 };

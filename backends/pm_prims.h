@@ -27,11 +27,13 @@
 enum pm_event {
 	PM_EV_STORE,		/* temporal store: lines become dirty */
 	PM_EV_NT_STORE,		/* non-temporal store: pending in WC buffer */
-	PM_EV_CLFLUSH,		/* durable in program order */
+	PM_EV_CLFLUSH,		/* durable in program order where the CPU
+				 * orders it (Intel), else at the next MFENCE */
 	PM_EV_CLFLUSHOPT,	/* durable after the next sfence */
 	PM_EV_CLWB,		/* durable after the next sfence */
 	PM_EV_SFENCE,		/* completes pending NT stores and flushes */
 	PM_EV_MSYNC,		/* pages of the range durable */
+	PM_EV_MFENCE,		/* as SFENCE, and completes CLFLUSH on AMD */
 	/* AArch64 (pm_prims_aarch64.h, docs/durability.md "AArch64") */
 	PM_EV_DC_CVAP,		/* clean to PoP: durable after the next DSB */
 	PM_EV_DC_CVAC,		/* clean to PoC: durable after the next DSB */

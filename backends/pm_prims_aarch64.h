@@ -63,7 +63,14 @@ static inline void pm_flush_line_any(const void *addr)
 	pm_dc_cvac(addr);
 }
 
+static inline void pm_flush_any_drain(void)
+{
+	pm_dsb();
+}
+
 #define PM_FLUSH_ANY_NAME "builtin-dc-cvac"
 #define PM_FLUSH_ANY_DESC "core's DC CVAC (no flush backend linked in)"
+#define PM_FLUSH_ANY_NEEDS PMEM_CPU_DC_CVAC
+#define PM_FLUSH_ANY_CAPS 0u	/* unordered: completed by the DSB */
 
 #endif /* PM_PRIMS_AARCH64_H */

@@ -77,6 +77,13 @@ static inline void pm_sfence(void)
 	PM_RECORD(PM_EV_SFENCE, NULL, 0);
 }
 
+/* The only fence the AMD APM orders CLFLUSH with. */
+static inline void pm_mfence(void)
+{
+	_mm_mfence();
+	PM_RECORD(PM_EV_MFENCE, NULL, 0);
+}
+
 /* ---- what ISA-neutral code calls ---- */
 
 /* The drain's fence: completes NT stores and CLFLUSHOPT/CLWB. */
@@ -91,7 +98,15 @@ static inline void pm_flush_line_any(const void *addr)
 	pm_clflush(addr);
 }
 
+/* The drain after it: MFENCE, which both vendors order CLFLUSH with. */
+static inline void pm_flush_any_drain(void)
+{
+	pm_mfence();
+}
+
 #define PM_FLUSH_ANY_NAME "builtin-clflush"
 #define PM_FLUSH_ANY_DESC "core's CLFLUSH (no flush backend linked in)"
+#define PM_FLUSH_ANY_NEEDS PMEM_CPU_CLFLUSH
+#define PM_FLUSH_ANY_CAPS PMEM_BACKEND_CAP_ORDERED_FLUSH
 
 #endif /* PM_PRIMS_X86_H */

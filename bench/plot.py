@@ -40,7 +40,9 @@ def main():
         sys.exit(__doc__)
     src, out = sys.argv[1], sys.argv[2]
     want = sys.argv[3].split(',') if len(sys.argv) > 3 else DEFAULT
-    rows = [r for r in csv.DictReader(open(src)) if r['op'] != 'startup']
+    rows = [r for r in csv.DictReader(line for line in open(src)
+                                      if not line.startswith("#"))
+            if r["op"] != "startup"]
     ops = []
     for r in rows:
         if r['op'] not in ops:

@@ -17,11 +17,21 @@
  * so every operation writes lines no cache holds; sources come from a warm
  * window for small sizes and stream from memory for large ones.
  *
- * Output: a table on stdout, a CSV (--csv) for bench/plot.py.
+ * Namespaces: glibc has 16 (--max-ns, default 15 besides the main one).
+ * When the variants need more, pmembench runs them in groups, one process
+ * each (it re-executes itself with -v per variant): every group has the
+ * baseline and its second load, and each like-for-like pair sits in the
+ * group of our forced variant, so every comparison is measured in one
+ * process, in A B B A order, on the same addresses.  A variant that cannot
+ * be loaded or verified ends the run with an error: nothing requested is
+ * left out.
+ *
+ * Output: the CPU, a table on stdout, a CSV (--csv) for bench/plot.py.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <cpuid.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
@@ -247,6 +257,62 @@ static void scrub(size_t start, size_t end)
 	__builtin_ia32_sfence();
 }
 
+/* ---- the CPU, printed at the top of every run and in the CSV ---- */
+
+static char cpu_desc[512];
+
+static void describe_cpu(void)
+{
+	unsigned a, b, c, d, max;
+	char vendor[13] = "?";
+	if (!__get_cpuid(0, &max, &b, &c, &d))
+		max = 0;
+	else {
+		memcpy(vendor, &b, 4);
+		memcpy(vendor + 4, &d, 4);
+		memcpy(vendor + 8, &c, 4);
+		vendor[12] = 0;
+	}
+	unsigned fam = 0, model = 0, step = 0, e1c = 0, e1d = 0, e7b = 0,
+		 e7c = 0, e7d = 0;
+	if (max >= 1 && __get_cpuid(1, &a, &b, &e1c, &e1d)) {
+		unsigned bf = (a >> 8) & 0xf;
+		fam = bf == 0xf ? bf + ((a >> 20) & 0xff) : bf;
+		model = (a >> 4) & 0xf;
+		if (bf == 0x6 || bf == 0xf)
+			model |= ((a >> 16) & 0xf) << 4;
+		step = a & 0xf;
+	}
+	if (max >= 7)
+		__cpuid_count(7, 0, a, e7b, e7c, e7d);
+	char brand[49] = "";
+	if (__get_cpuid_max(0x80000000, NULL) >= 0x80000004) {
+		unsigned *w = (unsigned *)brand;
+		for (unsigned i = 0; i < 3; i++)
+			__get_cpuid(0x80000002 + i, &w[4 * i], &w[4 * i + 1],
+				    &w[4 * i + 2], &w[4 * i + 3]);
+		brand[48] = 0;
+	}
+	const char *bp = brand;
+	while (*bp == ' ')
+		bp++;
+	int n = snprintf(cpu_desc, sizeof(cpu_desc), "%s family 0x%x model 0x%x"
+			 " stepping %u (%s); features:", vendor, fam, model,
+			 step, *bp ? bp : "no brand string");
+	const struct { const char *name; unsigned reg, bit; } feat[] = {
+		{ "sse2", e1d, 26 }, { "avx", e1c, 28 }, { "avx2", e7b, 5 },
+		{ "avx512f", e7b, 16 }, { "avx512bw", e7b, 30 },
+		{ "avx512vl", e7b, 31 }, { "clflush", e1d, 19 },
+		{ "clflushopt", e7b, 23 }, { "clwb", e7b, 24 },
+		{ "movdir64b", e7c, 28 }, { "erms", e7b, 9 },
+		{ "fsrm", e7d, 4 },
+	};
+	for (size_t i = 0; i < sizeof(feat) / sizeof(feat[0]); i++)
+		if ((feat[i].reg >> feat[i].bit) & 1)
+			n += snprintf(cpu_desc + n, sizeof(cpu_desc) - (size_t)n,
+				      " %s", feat[i].name);
+}
+
 /* ---- loading the variants ---- */
 
 static const char *our_lib = NULL;
@@ -340,8 +406,8 @@ static int load_variant(struct variant *v)
 	if (choice) {
 		const struct pmem_backend_choice *c = choice();
 		if (c->refusal) {
-			fprintf(stderr, "SKIP %s: refused: %s\n", v->label,
-				c->refusal);
+			fprintf(stderr, "pmembench: %s: refused: %s\n",
+				v->label, c->refusal);
 			return -1;
 		}
 		snprintf(v->what, sizeof(v->what), "%s,%s thr=%zu%s",
@@ -433,6 +499,9 @@ static int rounds = 5;
 static double batch_ms = 2.0;
 static const char *csv_path;
 static int do_startup = 1;
+static int max_ns = 15;		/* --max-ns: dlmopen namespaces per process */
+static const char *group_name;	/* --group K/N: this process is one group */
+static int csv_skip;		/* --csv-skip K: the first K are guests */
 static int show_raw;	/* --raw: every round's ns/op */
 static const char *startup_prog;
 
@@ -542,7 +611,9 @@ static void usage(void)
 "  --raw              print every round's ns/op\n"
 "  --wall             time batches by the wall clock, not thread CPU time\n"
 "  --window BYTES     destination bytes walked before wrapping (default\n"
-"                     1Gi: never cached; e.g. 64K keeps small ops hot)\n",
+"                     1Gi: never cached; e.g. 64K keeps small ops hot)\n"
+"  --max-ns N         dlmopen namespaces per process (2..15, default 15);\n"
+"                     more variants run in groups, one process each\n",
 	       pmdk_lib);
 }
 
@@ -784,6 +855,14 @@ static void print_targets(void)
 	printf(")\n");
 }
 
+/* Like for like: ours forced to the path PMDK was forced to. */
+static const char *const pairs[][2] = {
+	{ "ours-nomovnt", "pmdk-nomovnt" },
+	{ "clwb,nt-sse2", "pmdk-sse2" },
+	{ "clflushopt,nt-avx", "pmdk-cflopt" },
+	{ "clflush,nt-avx", "pmdk-clflush" },
+};
+
 static int find_variant(const char *label)
 {
 	for (int i = 0; i < nvars; i++)
@@ -795,12 +874,6 @@ static int find_variant(const char *label)
 /* Like for like: ours forced to the path PMDK was forced to. */
 static void print_like_for_like(void)
 {
-	static const char *const pairs[][2] = {
-		{ "ours-nomovnt", "pmdk-nomovnt" },
-		{ "clwb,nt-sse2", "pmdk-sse2" },
-		{ "clflushopt,nt-avx", "pmdk-cflopt" },
-		{ "clflush,nt-avx", "pmdk-clflush" },
-	};
 	int header = 0;
 	for (size_t k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++) {
 		int a = find_variant(pairs[k][0]), b = find_variant(pairs[k][1]);
@@ -835,8 +908,15 @@ static void print_like_for_like(void)
 	}
 }
 
-static void default_variants(void)
+static void default_variants(int have_pmdk)
 {
+	if (!have_pmdk) {	/* ours only; the second load is the noise */
+		add_variant("ours", "ours", "");
+		add_variant("ours2", "ours", "");
+		add_variant("ours-nomovnt", "ours", "PMEM_NO_MOVNT=1");
+		add_variant("plain", "plain", "");
+		return;
+	}
 	add_variant("pmdk", "pmdk", "");
 	add_variant("pmdk2", "pmdk", "");	/* the noise */
 	add_variant("ours", "ours", "");
@@ -849,12 +929,21 @@ static void default_variants(void)
 	add_variant("plain", "plain", "");
 }
 
-/* Adds ours forced to every flush,copy pair the CPU runs. */
-static void add_pairs(void *ours_handle)
+/*
+ * Adds ours forced to every flush,copy pair the CPU runs (flush-major, so
+ * the copy backends of one flush backend are neighbours).  Asks a copy of
+ * our library opened in the main namespace: no dlmopen namespace spent.
+ */
+static int add_pairs(void)
 {
+	void *h = dlopen(our_lib, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		fprintf(stderr, "pmembench: %s\n", dlerror());
+		return -1;
+	}
 	const char *fl[8], *cp[8];
-	int nf = usable_backends(ours_handle, PMEM_BACKEND_FLUSH, fl, 8);
-	int nc = usable_backends(ours_handle, PMEM_BACKEND_COPY, cp, 8);
+	int nf = usable_backends(h, PMEM_BACKEND_FLUSH, fl, 8);
+	int nc = usable_backends(h, PMEM_BACKEND_COPY, cp, 8);
 	for (int i = 0; i < nf; i++)
 		for (int j = 0; j < nc; j++) {
 			char label[32], env[96];
@@ -862,12 +951,266 @@ static void add_pairs(void *ours_handle)
 			snprintf(env, sizeof(env), "PMEM_BACKEND=%s,%s", fl[i],
 				 cp[j]);
 			add_variant(label, "ours", env);
-			struct variant *v = &vars[nvars - 1];
-			if (load_variant(v) || verify_variant(v)) {
-				nvars--;
-				continue;
-			}
 		}
+	dlclose(h);
+	return nf && nc ? 0 : -1;
+}
+
+/* ---- groups: more variants than namespaces ---- */
+
+static int needs_ns(int v)
+{
+	return strcmp(vars[v].lib, "plain") != 0;
+}
+
+/* Measured with everything the targets compare: the baseline and its
+ * noise, PMDK's paths, our automatic choice, plain libc. */
+static int is_core(int v)
+{
+	return v == 0 || v == noise_i || !strcmp(vars[v].lib, "pmdk") ||
+		!strcmp(vars[v].lib, "plain") ||
+		(!strcmp(vars[v].lib, "ours") && !vars[v].env[0]);
+}
+
+/* The variant v is compared with like for like, or -1. */
+static int partner_of(int v)
+{
+	for (size_t k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++)
+		if (!strcmp(vars[v].label, pairs[k][0]))
+			return find_variant(pairs[k][1]);
+	return -1;
+}
+
+/* Pairs with the same flush backend go together when they fit, so the
+ * copy backends are compared with each other in one process. */
+static int same_cluster(int a, int b)
+{
+	const char *x = strchr(vars[a].label, ','),
+		   *y = strchr(vars[b].label, ',');
+	return x && y && x - vars[a].label == y - vars[b].label &&
+		!strncmp(vars[a].label, vars[b].label,
+			 (size_t)(x - vars[a].label));
+}
+
+struct group {
+	int guest[MAX_VARIANTS], ng;	/* measured for comparison only */
+	int home[MAX_VARIANTS], nh;	/* reported from this group */
+};
+static struct group groups[MAX_VARIANTS];
+static int ngroups;
+
+static int in_group(const struct group *g, int v)
+{
+	for (int i = 0; i < g->ng; i++)
+		if (g->guest[i] == v)
+			return 1;
+	for (int i = 0; i < g->nh; i++)
+		if (g->home[i] == v)
+			return 1;
+	return 0;
+}
+
+static int group_ns(const struct group *g)
+{
+	int n = 0;
+	for (int i = 0; i < g->ng; i++)
+		n += needs_ns(g->guest[i]);
+	for (int i = 0; i < g->nh; i++)
+		n += needs_ns(g->home[i]);
+	return n;
+}
+
+/* Namespaces that adding v (and its like-for-like partner) costs. */
+static int cost(const struct group *g, int v)
+{
+	int p = partner_of(v);
+	return needs_ns(v) + (p >= 0 && !in_group(g, p) ? needs_ns(p) : 0);
+}
+
+static struct group *new_group(void)
+{
+	struct group *g = &groups[ngroups++];
+	memset(g, 0, sizeof(*g));
+	if (ngroups == 1)
+		return g;
+	g->guest[g->ng++] = 0;
+	if (noise_i > 0 && max_ns >= 4)
+		g->guest[g->ng++] = noise_i;
+	return g;
+}
+
+static void add_to_group(struct group *g, int v)
+{
+	int p = partner_of(v);
+	if (p >= 0 && !in_group(g, p))
+		g->guest[g->ng++] = p;
+	g->home[g->nh++] = v;
+}
+
+/* Splits the variants into groups of at most max_ns namespaces; -1 with a
+ * message when a comparison cannot fit in one process. */
+static int plan_groups(void)
+{
+	ngroups = 0;
+	struct group *g = new_group();
+	for (int v = 0; v < nvars; v++)
+		if (is_core(v))
+			g->home[g->nh++] = v;
+	if (group_ns(g) > max_ns) {
+		fprintf(stderr, "pmembench: the targets compare %d variants "
+			"that need a namespace each in one process; --max-ns "
+			"%d is too small\n", group_ns(g), max_ns);
+		return -1;
+	}
+	for (int v = 0; v < nvars;) {
+		if (is_core(v)) {
+			v++;
+			continue;
+		}
+		int e = v + 1, c = cost(g, v);
+		for (; e < nvars && !is_core(e) && same_cluster(v, e); e++)
+			c += cost(g, e);
+		if (group_ns(g) + c > max_ns)
+			g = new_group();	/* the whole cluster in one */
+		for (int k = v; k < e; k++) {
+			if (group_ns(g) + cost(g, k) > max_ns)
+				g = new_group();
+			if (group_ns(g) + cost(g, k) > max_ns) {
+				fprintf(stderr, "pmembench: %s and what it is "
+					"compared with need more than --max-ns "
+					"%d namespaces\n", vars[k].label,
+					max_ns);
+				return -1;
+			}
+			add_to_group(g, k);
+		}
+		v = e;
+	}
+	return 0;
+}
+
+static void join_sizes(char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (int i = 0; i < nsizes && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%zu", i ? "," : "",
+				      sizes[i]);
+}
+
+static void join_ops(char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (int o = 0; o < NOPS && n < len; o++)
+		if (ops_on[o])
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? "," : "", opinfo[o].name);
+}
+
+/* Appends the file at path to out; with skip_head, without its comment
+ * and header lines. */
+static int append_file(FILE *out, const char *path, int skip_head)
+{
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return -1;
+	char line[1024];
+	while (fgets(line, sizeof(line), in))
+		if (!skip_head || (line[0] != '#' && strncmp(line, "op,", 3)))
+			fputs(line, out);
+	fclose(in);
+	unlink(path);
+	return 0;
+}
+
+/*
+ * Runs each group in a process of its own: this program again, with the
+ * group's variants given by -v (guests first) and the same options.
+ * Returns 0 when every group measured all its variants.
+ */
+static int run_groups(FILE *csv)
+{
+	char sz[512], ops[256], rounds_s[16], batch_s[32], win_s[32],
+	     ns_s[16];
+	join_sizes(sz, sizeof(sz));
+	join_ops(ops, sizeof(ops));
+	snprintf(rounds_s, sizeof(rounds_s), "%d", rounds);
+	snprintf(batch_s, sizeof(batch_s), "%g", batch_ms);
+	snprintf(win_s, sizeof(win_s), "%zu", dst_window);
+	snprintf(ns_s, sizeof(ns_s), "%d", max_ns);
+	for (int k = 0; k < ngroups; k++) {
+		struct group *g = &groups[k];
+		static char specs[MAX_VARIANTS][512];
+		char gname[32], skip_s[16], csvk[600];
+		char *argv[2 * MAX_VARIANTS + 48];
+		int a = 0;
+		snprintf(gname, sizeof(gname), "%d/%d", k + 1, ngroups);
+		snprintf(skip_s, sizeof(skip_s), "%d", g->ng);
+		argv[a++] = "pmembench";
+#define ARG2(x, y) (argv[a++] = (x), argv[a++] = (char *)(y))
+		ARG2("--rounds", rounds_s);
+		ARG2("--batch-ms", batch_s);
+		ARG2("--sizes", sz);
+		ARG2("--ops", ops);
+		ARG2("--lib", our_lib);
+		ARG2("--pmdk", pmdk_lib);
+		ARG2("--window", win_s);
+		ARG2("--max-ns", ns_s);
+		ARG2("--group", gname);
+		ARG2("--csv-skip", skip_s);
+		argv[a++] = "--no-startup";
+		if (show_raw)
+			argv[a++] = "--raw";
+		if (batch_clock == CLOCK_MONOTONIC)
+			argv[a++] = "--wall";
+		if (csv) {
+			snprintf(csvk, sizeof(csvk), "%s.group%d", csv_path,
+				 k + 1);
+			ARG2("--csv", csvk);
+		}
+		for (int i = 0; i < g->ng + g->nh; i++) {
+			int v = i < g->ng ? g->guest[i] : g->home[i - g->ng];
+			snprintf(specs[i], sizeof(specs[i]), "%s=%s%s%s",
+				 vars[v].label, vars[v].lib,
+				 vars[v].env[0] ? ":" : "", vars[v].env);
+			ARG2("-v", specs[i]);
+		}
+#undef ARG2
+		argv[a] = NULL;
+		printf("\n######## group %s: a process of its own\n", gname);
+		fflush(stdout);
+		pid_t pid;
+		int st;
+		if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv,
+				environ) != 0 || waitpid(pid, &st, 0) < 0 ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "pmembench: group %s failed: its "
+				"variants were not measured\n", gname);
+			return -1;
+		}
+		if (csv && append_file(csv, csvk, 1)) {
+			perror(csvk);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One line per requested variant and the process that measured it. */
+static void print_measured(void)
+{
+	printf("\nevery variant measured (%d, %d namespaces at most per "
+	       "process):\n", nvars, max_ns);
+	for (int v = 0; v < nvars; v++) {
+		int where = 1;
+		for (int k = 0; k < ngroups; k++)
+			for (int i = 0; i < groups[k].nh; i++)
+				if (groups[k].home[i] == v)
+					where = k + 1;
+		printf("  measured: %-22s group %d of %d\n", vars[v].label,
+		       where, ngroups ? ngroups : 1);
+	}
 }
 
 static void reexec_with_namespaces(char **argv)
@@ -911,6 +1254,9 @@ int main(int argc, char **argv)
 		{ "window", required_argument, 0, 'w' },
 		{ "raw", no_argument, 0, 'R' },
 		{ "wall", no_argument, 0, 'W' },
+		{ "max-ns", required_argument, 0, 'N' },
+		{ "group", required_argument, 0, 'G' },
+		{ "csv-skip", required_argument, 0, 'K' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -932,6 +1278,9 @@ int main(int argc, char **argv)
 		case 'w': dst_window = parse_size(optarg); break;
 		case 'R': show_raw = 1; break;
 		case 'W': batch_clock = CLOCK_MONOTONIC; break;
+		case 'N': max_ns = atoi(optarg); break;
+		case 'G': group_name = optarg; break;
+		case 'K': csv_skip = atoi(optarg); break;
 		case 'h': usage(); return 0;
 		default: usage(); return 2;
 		}
@@ -966,9 +1315,67 @@ int main(int argc, char **argv)
 		snprintf(sp, sizeof(sp), "%s/bench/startup", progbuf);
 		startup_prog = sp;
 	}
-	if (access(pmdk_lib, R_OK) != 0) {
-		printf("SKIP PMDK: %s not installed; comparing ours only\n",
-		       pmdk_lib);
+	if (max_ns < 2 || max_ns > 15) {
+		fprintf(stderr, "pmembench: --max-ns 2..15\n");
+		return 2;
+	}
+	describe_cpu();
+	printf("cpu: %s\n", cpu_desc);
+	if (!user_variants) {
+		int have_pmdk = access(pmdk_lib, R_OK) == 0;
+		if (!have_pmdk)
+			printf("PMDK: %s not installed; comparing ours only\n",
+			       pmdk_lib);
+		default_variants(have_pmdk);
+		if (add_pairs()) {
+			fprintf(stderr, "pmembench: cannot list our backends "
+				"from %s\n", our_lib);
+			return 1;
+		}
+	}
+	if (nvars == 0) {
+		fprintf(stderr, "pmembench: nothing to measure\n");
+		return 1;
+	}
+	for (int i = 1; i < nvars; i++)
+		if (!strcmp(vars[i].lib, vars[0].lib) &&
+		    !strcmp(vars[i].env, vars[0].env)) {
+			noise_i = i;
+			break;
+		}
+	int need = 0;
+	for (int i = 0; i < nvars; i++)
+		need += needs_ns(i);
+	FILE *csv = NULL;
+	if (csv_path) {
+		csv = fopen(csv_path, "w");
+		if (!csv) {
+			perror(csv_path);
+			return 1;
+		}
+		fprintf(csv, "# cpu: %s\n", cpu_desc);
+		fprintf(csv, "op,size,variant,lib,env,bytes_per_op,"
+			"iters_per_batch,rounds,median_ns,gbps,ratio_vs_base,"
+			"p25_ns,p75_ns\n");
+	}
+	if (need > max_ns) {
+		/* More than one process: each group reports itself. */
+		if (plan_groups())
+			return 1;
+		printf("pmembench: %d variants need %d dlmopen namespaces, "
+		       "%d per process (--max-ns): %d groups, one process "
+		       "each; every group has %s and %s, like-for-like pairs "
+		       "stay together\n", nvars, need, max_ns, ngroups,
+		       vars[0].label, noise_i > 0 ? vars[noise_i].label : "-");
+		fflush(stdout);
+		if (run_groups(csv))
+			return 1;
+		print_measured();
+		if (do_startup)
+			startup_compare(csv);
+		if (csv)
+			fclose(csv);
+		return 0;
 	}
 
 	/* Pin to the CPU we started on: no migrations inside a batch. */
@@ -988,36 +1395,34 @@ int main(int argc, char **argv)
 	}
 	madvise(dst_base, DST_REGION, MADV_HUGEPAGE);
 	madvise(src_base, SRC_REGION, MADV_HUGEPAGE);
-	memset(dst_base, 1, DST_REGION);
-	for (size_t i = 0; i < SRC_REGION; i += 8)
+	/* Touch only what the run uses (a tiny --window run starts fast). */
+	size_t src_used = SRC_WARM;
+	for (int i = 0; i < nsizes; i++)
+		if (8 * align64(sizes[i]) > src_used)
+			src_used = 8 * align64(sizes[i]);
+	if (src_used > SRC_REGION)
+		src_used = SRC_REGION;
+	memset(dst_base, 1, dst_window);
+	for (size_t i = 0; i < src_used; i += 8)
 		*(uint64_t *)(src_base + i) = i * 0x9e3779b97f4a7c15ull;
 
-	if (!user_variants)
-		default_variants();
-	int loaded = 0;
-	void *ours_handle = NULL;
+	/* Every requested variant is measured, or the run fails. */
 	for (int i = 0; i < nvars; i++) {
-		if (load_variant(&vars[i]) || verify_variant(&vars[i])) {
-			if (vars[i].handle)
-				fprintf(stderr, "pmembench: %s gives wrong "
-					"bytes: not timed\n", vars[i].label);
-			memmove(&vars[i], &vars[i + 1],
-				sizeof(vars[0]) * (size_t)(nvars - i - 1));
-			nvars--, i--;
-			continue;
+		if (load_variant(&vars[i])) {
+			fprintf(stderr, "pmembench: %s cannot be loaded: "
+				"stopping (nothing requested is left out)\n",
+				vars[i].label);
+			return 1;
 		}
-		loaded++;
-		if (!ours_handle && !strcmp(vars[i].lib, "ours") &&
-		    !vars[i].env[0])
-			ours_handle = vars[i].handle;
-	}
-	if (!user_variants && ours_handle)
-		add_pairs(ours_handle);
-	if (nvars == 0) {
-		fprintf(stderr, "pmembench: nothing to measure\n");
-		return 1;
+		if (verify_variant(&vars[i])) {
+			fprintf(stderr, "pmembench: %s gives wrong bytes: "
+				"stopping\n", vars[i].label);
+			return 1;
+		}
 	}
 	vars[0].is_baseline = 1;
+	if (noise_i > 0)
+		vars[noise_i].is_noise = 1;
 	for (int i = 0; i < nvars; i++) {
 		if (ours_i < 0 && !strcmp(vars[i].lib, "ours") &&
 		    !vars[i].env[0])
@@ -1025,14 +1430,13 @@ int main(int argc, char **argv)
 		if (plain_i < 0 && !strcmp(vars[i].lib, "plain"))
 			plain_i = i;
 	}
-	for (int i = 1; i < nvars; i++)
-		if (!strcmp(vars[i].lib, vars[0].lib) &&
-		    !strcmp(vars[i].env, vars[0].env)) {
-			vars[i].is_noise = 1;
-			noise_i = i;
-			break;
-		}
 
+	if (group_name && csv_skip)
+		printf("group %s (the first %d variants are here to be "
+		       "compared with; their own rows come from group 1)\n",
+		       group_name, csv_skip);
+	else if (group_name)
+		printf("group %s\n", group_name);
 	printf("pmembench: %d variants, %d sizes, %d rounds of >= %.1f ms "
 	       "batches, A B B A order after a warm-up\n"
 	       "destination: 1 GiB anonymous memory (THP), walked "
@@ -1041,18 +1445,6 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nvars; i++)
 		printf("  %-22s %-5s %-38s %s\n", vars[i].label, vars[i].lib,
 		       vars[i].env[0] ? vars[i].env : "-", vars[i].what);
-
-	FILE *csv = NULL;
-	if (csv_path) {
-		csv = fopen(csv_path, "w");
-		if (!csv) {
-			perror(csv_path);
-			return 1;
-		}
-		fprintf(csv, "op,size,variant,lib,env,bytes_per_op,"
-			"iters_per_batch,rounds,median_ns,gbps,ratio_vs_base,"
-			"p25_ns,p75_ns\n");
-	}
 
 	static double t[MAX_VARIANTS][MAX_ROUNDS];
 	uint64_t bench_t0 = now_ns();
@@ -1123,7 +1515,7 @@ int main(int argc, char **argv)
 				    (best < 0 || med[op][si][v] <
 				     med[op][si][best]))
 					best = v;
-				if (csv)
+				if (csv && v >= csv_skip)
 					fprintf(csv, "%s,%zu,\"%s\",%s,\"%s\",%zu,%zu,%d,"
 						"%.2f,%.4f,%.4f,%.2f,%.2f\n",
 						opinfo[op].name, n,
@@ -1168,6 +1560,8 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("\nmeasuring took %.1f s\n", (now_ns() - bench_t0) / 1e9);
+	if (!group_name)
+		print_measured();
 	if (do_startup)
 		startup_compare(csv);
 	if (csv)

@@ -29,7 +29,9 @@ void check_reset(void);
 
 /* Models [addr, addr + len) as persistent memory; events outside tracked
  * ranges are ignored.  All lines start CLEAN.  At most 16 ranges; a range
- * overlapping a tracked one is refused (ignored). */
+ * overlapping a tracked one is refused (ignored).  The bytes are copied
+ * as they are now, so a later check can tell bytes written behind the
+ * model's back (by code that does not report its stores). */
 void check_track(const void *addr, size_t len);
 
 /* eADR platform (auto flush): the cache is in the persistence domain, so a
@@ -42,6 +44,12 @@ void check_set_eadr(int on);
  * check_reset(); turning it on turns eADR off and vice versa. */
 void check_set_page_cache(int on);
 
+/* Which manual's CLFLUSH rule holds: on (Intel SDM) a CLFLUSH makes its
+ * line durable at once, being ordered with every later write; off (AMD
+ * APM) it is pending until an MFENCE, which alone orders it.  After
+ * check_reset() it is the running CPU's (PMEM_CPU_CLFLUSH_ORDERED). */
+void check_set_clflush_ordered(int on);
+
 /* State of the line holding addr (CLEAN outside tracked ranges). */
 enum check_line_state check_line(const void *addr);
 
@@ -52,14 +60,24 @@ const char *check_state_name(enum check_line_state s);
  * NULL when every line overlapping [addr, addr + len) is DURABLE or CLEAN
  * (never written), else a description of the first line left behind, e.g.
  * "line +0x40 (0x7f..40) is DIRTY: stored, never flushed".  The offset is
- * from the line holding addr.  A range not tracked is also reported.
- * The text lives in a static buffer until the next call.
+ * from the line holding addr.  A range not tracked is also reported, and
+ * so is a line with a tracked byte that differs from its value at
+ * check_track although no recorded store or NT store covered it ("changed
+ * without a recorded store").  The text lives in a static buffer until the
+ * next call.
  */
 const char *check_durable(const void *addr, size_t len);
 
 /* Like check_durable, but WC and FLUSHING lines also pass: what a _nodrain
  * operation must leave (everything written is on its way). */
 const char *check_pending_ok(const void *addr, size_t len);
+
+/* NULL when every byte of [addr, addr + len) (inside one tracked range)
+ * was written by a recorded store or NT store since check_track, else a
+ * description of the first line with a byte no recorded store wrote.
+ * What a copy or fill of that range must leave: it catches unreported
+ * writes even where they happen to store the byte value already there. */
+const char *check_written(const void *addr, size_t len);
 
 /* Counters kept across check_reset(), for test reports. */
 struct check_stats {

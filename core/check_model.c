@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "libpmem_backend.h"
 #include "check_int.h"
 #include "export.h"
 #include "pm_prims.h"
@@ -44,15 +45,22 @@ enum {
 	L_WC = 4,	/* non-temporal bytes not yet fenced (nt mask) */
 	L_WRITTEN = 8,	/* ever stored to: DURABLE rather than CLEAN */
 	L_QUEUED = 16,	/* in the fence queue */
+	L_MFENCE = 32,	/* CLFLUSH on a CPU that orders it only by MFENCE */
 };
 
 struct range {
 	uintptr_t lo, hi;	/* the bytes asked for */
 	uintptr_t base, end;	/* the lines covering them */
 	size_t nlines;
-	size_t cap;		/* lines st/nt have room for (reused) */
+	size_t cap;		/* lines st/nt/rec have room for (reused) */
 	uint8_t *st;		/* L_* per line */
 	uint64_t *nt;		/* per line: bytes written NT, unfenced */
+	/* Per line: bytes some recorded store or NT store wrote.  A byte
+	 * that differs from snap but is not here was written behind the
+	 * model's back (a backend storing without pm_prims.h). */
+	uint64_t *rec;
+	uint8_t *snap;		/* [lo, hi) as it was at check_track */
+	size_t snapcap;
 	/* Logging only: per line, the bytes a fence will make durable. */
 	uint8_t *pend;
 	uint64_t *pmask;
@@ -67,6 +75,7 @@ static struct range ranges[MAX_RANGES];
 static unsigned nranges;
 static int eadr;
 static int page_cache;		/* only msync makes data durable */
+static int clflush_ordered;	/* CLFLUSH durable at once (Intel rule) */
 static int keep_content;	/* set while the crash log runs */
 static struct qent *queue;
 static size_t nqueue, capqueue;
@@ -134,6 +143,8 @@ void check_reset(void)
 	nqueue = 0;
 	eadr = 0;
 	page_cache = 0;
+	clflush_ordered = (pmem_backend_get_cpu()->features &
+			PMEM_CPU_CLFLUSH_ORDERED) != 0;
 	keep_content = 0;
 	crash_log_reset();
 }
@@ -163,16 +174,26 @@ void check_track(const void *addr, size_t len)
 	if (r->cap < r->nlines) {
 		free(r->st);
 		free(r->nt);
+		free(r->rec);
 		r->st = malloc(r->nlines);
 		r->nt = malloc(r->nlines * sizeof(uint64_t));
-		r->cap = r->st && r->nt ? r->nlines : 0;
+		r->rec = malloc(r->nlines * sizeof(uint64_t));
+		r->cap = r->st && r->nt && r->rec ? r->nlines : 0;
 	}
-	if (!r->cap || (keep_content && alloc_content(r))) {
+	if (r->snapcap < len) {
+		free(r->snap);
+		r->snap = malloc(len);
+		r->snapcap = r->snap ? len : 0;
+	}
+	if (!r->cap || !r->snapcap ||
+	    (keep_content && alloc_content(r))) {
 		clear_range(r);
 		return;
 	}
 	memset(r->st, 0, r->nlines);
 	memset(r->nt, 0, r->nlines * sizeof(uint64_t));
+	memset(r->rec, 0, r->nlines * sizeof(uint64_t));
+	memcpy(r->snap, addr, len);
 	__atomic_store_n(&nranges, nranges + 1, __ATOMIC_RELAXED);
 }
 
@@ -181,6 +202,11 @@ void check_set_eadr(int on)
 	eadr = on != 0;
 	if (eadr)
 		page_cache = 0;
+}
+
+void check_set_clflush_ordered(int on)
+{
+	clflush_ordered = on != 0;
 }
 
 void check_set_page_cache(int on)
@@ -255,6 +281,8 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 	const uint8_t *line = (const uint8_t *)(r->base + i * PM_LINE);
 	uint64_t m;
 
+	if (ev == PM_EV_STORE || ev == PM_EV_NT_STORE)
+		r->rec[i] |= byte_mask(lo, hi);
 	switch (ev) {
 	case PM_EV_STORE:
 		if (!eadr) {
@@ -285,12 +313,17 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 		enqueue(ri, i);
 		break;
 	case PM_EV_CLFLUSH:
-		if (!page_cache)	/* else it only reaches the page */
+		if (page_cache)		/* it only reaches the page */
+			break;
+		if (clflush_ordered) {
 			write_back(r, i);
-		break;
-	case PM_EV_MSYNC:
-		write_back(r, i);
-		break;
+			break;
+		}
+		/* AMD: pending like CLFLUSHOPT, but only MFENCE completes
+		 * it. */
+		if (*s & L_DIRTY)
+			*s |= L_MFENCE;
+		/* fall through */
 	case PM_EV_CLFLUSHOPT:
 	case PM_EV_CLWB:
 	case PM_EV_DC_CVAP:	/* AArch64: complete at the next DSB */
@@ -306,14 +339,26 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 		}
 		enqueue(ri, i);
 		break;
+	case PM_EV_MSYNC:
+		write_back(r, i);
+		*s &= (uint8_t)~L_MFENCE;
+		break;
 	}
 }
 
-HOT static void fence(void)
+/* SFENCE (full = 0) or MFENCE (full = 1).  A line awaiting MFENCE stays
+ * queued and wholly pending at an SFENCE, its NT bytes too: conservative,
+ * and such a line (NT bytes and a CLFLUSH at once) is rare. */
+HOT static void fence(int full)
 {
+	size_t keep = 0;
 	for (size_t q = 0; q < nqueue; q++) {
 		struct range *r = &ranges[queue[q].r];
 		size_t i = queue[q].line;
+		if ((r->st[i] & L_MFENCE) && !full) {
+			queue[keep++] = queue[q];
+			continue;
+		}
 		if (page_cache) {
 			/* The NT bytes are now in the page, which only an
 			 * msync writes to storage: like a temporal store. */
@@ -328,9 +373,10 @@ HOT static void fence(void)
 			r->pmask[i] = 0;
 		}
 		r->nt[i] = 0;
-		r->st[i] &= (uint8_t)~(L_WC | L_FLUSHING | L_QUEUED);
+		r->st[i] &= (uint8_t)~(L_WC | L_FLUSHING | L_QUEUED |
+				       L_MFENCE);
 	}
-	nqueue = 0;
+	nqueue = keep;
 }
 
 HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
@@ -343,11 +389,11 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 	    !pthread_equal(owner, pthread_self()))
 		return;
 	n = nranges;
-	if (ev == PM_EV_SFENCE || ev == PM_EV_DSB) {
+	if (ev == PM_EV_SFENCE || ev == PM_EV_MFENCE || ev == PM_EV_DSB) {
 		stats.events++;
 		if (crash_logging)
 			crash_log_event(ev, addr, len);
-		fence();
+		fence(ev != PM_EV_SFENCE);	/* MFENCE, DSB: full */
 		return;
 	}
 	/* The hottest event: one vector inside one line of a range. */
@@ -360,7 +406,9 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 			size_t i = (a - r->base) / PM_LINE;
 			unsigned lo = (unsigned)(a & (PM_LINE - 1));
 			stats.events++;
-			r->nt[i] |= byte_mask(lo, lo + (unsigned)len);
+			uint64_t m = byte_mask(lo, lo + (unsigned)len);
+			r->nt[i] |= m;
+			r->rec[i] |= m;
 			r->st[i] |= L_WC | L_WRITTEN;
 			enqueue(ri, i);
 			return;
@@ -403,8 +451,15 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 		size_t first = (ca - r->base) / PM_LINE;
 		size_t last = (ce - 1 - r->base) / PM_LINE;
 		if (ev == PM_EV_STORE && !eadr) {	/* the common bulk case */
-			for (size_t i = first; i <= last; i++)
+			for (size_t i = first; i <= last; i++) {
+				uint64_t m = ~0ULL;	/* edges: bytes stored */
+				if (i == first)
+					m &= ~0ULL << (ca & (PM_LINE - 1));
+				if (i == last && (ce & (PM_LINE - 1)))
+					m &= ~(~0ULL << (ce & (PM_LINE - 1)));
 				r->st[i] |= L_DIRTY | L_WRITTEN;
+				r->rec[i] |= m;
+			}
 			continue;
 		}
 		for (size_t i = first; i <= last; i++) {
@@ -443,6 +498,9 @@ static const char *why(uint8_t s)
 	if (s & L_DIRTY)
 		return (s & L_FLUSHING) ? "stored again after its flush"
 					: "stored, never flushed";
+	if (s & L_MFENCE)
+		return "flushed with CLFLUSH, no MFENCE since (this CPU "
+			"orders CLFLUSH only with MFENCE)";
 	if (s & L_WC)
 		return "non-temporal store, no fence since";
 	return "flushed (clflushopt/clwb/DC CVAP/DC CVAC), no fence "
@@ -468,6 +526,36 @@ enum check_line_state check_line(const void *addr)
 	return st;
 }
 
+/* The bytes of line i (of the tracked bytes) that differ from the
+ * snapshot taken at check_track and no recorded store wrote; 0 when
+ * every tracked byte of the line was recorded (the usual case: no
+ * comparison needed). */
+static uint64_t unrecorded(const struct range *r, size_t i)
+{
+	uint64_t open = valid_mask(r, i) & ~r->rec[i];
+	uintptr_t l = r->base + i * PM_LINE;
+	const uint8_t *now = (const uint8_t *)l;
+	uint64_t diff = 0;
+
+	while (open) {
+		unsigned b = (unsigned)__builtin_ctzll(open);
+		open &= open - 1;
+		if (now[b] != r->snap[l + b - r->lo])
+			diff |= 1ULL << b;
+	}
+	return diff;
+}
+
+static const char *report_unrecorded(uintptr_t base, uintptr_t l,
+		uint64_t diff)
+{
+	snprintf(msg, sizeof(msg), "line +0x%zx (%p) changed without a "
+		 "recorded store: byte +%u differs from before and no store "
+		 "or NT store was reported for it", (size_t)(l - base),
+		 (void *)l, (unsigned)__builtin_ctzll(diff));
+	return msg;
+}
+
 static const char *check_range(const void *addr, size_t len, int pending_ok)
 {
 	uintptr_t a = (uintptr_t)addr;
@@ -486,8 +574,14 @@ static const char *check_range(const void *addr, size_t len, int pending_ok)
 		goto out;
 	}
 	for (uintptr_t l = base; l < end; l += PM_LINE) {
-		uint8_t s = r->st[(l - r->base) / PM_LINE];
+		size_t i = (l - r->base) / PM_LINE;
+		uint8_t s = r->st[i];
 		enum check_line_state st = state_of(s);
+		uint64_t diff = unrecorded(r, i);
+		if (diff) {
+			res = report_unrecorded(base, l, diff);
+			break;
+		}
 		if (st == CHECK_DIRTY ||
 		    (!pending_ok && (st == CHECK_WC || st == CHECK_FLUSHING))) {
 			snprintf(msg, sizeof(msg), "line +0x%zx (%p) is %s: %s",
@@ -511,6 +605,43 @@ const char *check_durable(const void *addr, size_t len)
 const char *check_pending_ok(const void *addr, size_t len)
 {
 	return check_range(addr, len, 1);
+}
+
+const char *check_written(const void *addr, size_t len)
+{
+	uintptr_t a = (uintptr_t)addr, e = a + len;
+	uintptr_t base = a & ~(uintptr_t)(PM_LINE - 1);
+	uintptr_t end = (e + PM_LINE - 1) & ~(uintptr_t)(PM_LINE - 1);
+	const char *res = NULL;
+
+	stats.checks++;
+	if (!len)
+		goto out;
+	struct range *r = find(base, end);
+	if (!r || a < r->lo || e > r->hi) {
+		snprintf(msg, sizeof(msg), "range %p +%zu is not tracked",
+			 addr, len);
+		res = msg;
+		goto out;
+	}
+	for (uintptr_t l = base; l < end; l += PM_LINE) {
+		unsigned lo = l < a ? (unsigned)(a - l) : 0;
+		unsigned hi = l + PM_LINE > e ? (unsigned)(e - l) : PM_LINE;
+		uint64_t missing = byte_mask(lo, hi) &
+			~r->rec[(l - r->base) / PM_LINE];
+		if (missing) {
+			snprintf(msg, sizeof(msg), "line +0x%zx (%p): byte +%u "
+				 "was written by no recorded store or NT store",
+				 (size_t)(l - base), (void *)l,
+				 (unsigned)__builtin_ctzll(missing));
+			res = msg;
+			break;
+		}
+	}
+out:
+	if (res)
+		stats.violations++;
+	return res;
 }
 
 void check_get_stats(struct check_stats *out)

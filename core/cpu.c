@@ -10,24 +10,28 @@
 
 static const struct {
 	uint64_t bit;
-	const char *name;
+	const char *name;	/* as /proc/cpuinfo */
+	const char *label;	/* as the vendors' manuals */
 } feature_names[] = {
-	{ PMEM_CPU_SSE2, "sse2" },
-	{ PMEM_CPU_AVX, "avx" },
-	{ PMEM_CPU_AVX2, "avx2" },
-	{ PMEM_CPU_AVX512F, "avx512f" },
-	{ PMEM_CPU_AVX512BW, "avx512bw" },
-	{ PMEM_CPU_AVX512VL, "avx512vl" },
-	{ PMEM_CPU_CLFLUSH, "clflush" },
-	{ PMEM_CPU_CLFLUSHOPT, "clflushopt" },
-	{ PMEM_CPU_CLWB, "clwb" },
-	{ PMEM_CPU_MOVDIR64B, "movdir64b" },
-	{ PMEM_CPU_ERMS, "erms" },
-	{ PMEM_CPU_FSRM, "fsrm" },
-	{ PMEM_CPU_DC_CVAC, "dc-cvac" },
-	{ PMEM_CPU_DCPOP, "dcpop" },
-	{ PMEM_CPU_DCPODP, "dcpodp" },
-	{ PMEM_CPU_ASIMD, "asimd" },
+	{ PMEM_CPU_SSE2, "sse2", "SSE2" },
+	{ PMEM_CPU_AVX, "avx", "AVX" },
+	{ PMEM_CPU_AVX2, "avx2", "AVX2" },
+	{ PMEM_CPU_AVX512F, "avx512f", "AVX-512F" },
+	{ PMEM_CPU_AVX512BW, "avx512bw", "AVX-512BW" },
+	{ PMEM_CPU_AVX512VL, "avx512vl", "AVX-512VL" },
+	{ PMEM_CPU_CLFLUSH, "clflush", "CLFLUSH" },
+	{ PMEM_CPU_CLFLUSHOPT, "clflushopt", "CLFLUSHOPT" },
+	{ PMEM_CPU_CLWB, "clwb", "CLWB" },
+	{ PMEM_CPU_MOVDIR64B, "movdir64b", "MOVDIR64B" },
+	{ PMEM_CPU_ERMS, "erms", "ERMS" },
+	{ PMEM_CPU_FSRM, "fsrm", "FSRM" },
+	{ PMEM_CPU_CLFLUSH_ORDERED, "clflush-ordered",
+		"CLFLUSH ordered with writes" },
+	/* AArch64: as the kernel's hwcap names (/proc/cpuinfo Features) */
+	{ PMEM_CPU_DC_CVAC, "dc-cvac", "DC CVAC" },
+	{ PMEM_CPU_DCPOP, "dcpop", "DCPoP (DC CVAP)" },
+	{ PMEM_CPU_DCPODP, "dcpodp", "DCPoDP (DC CVADP)" },
+	{ PMEM_CPU_ASIMD, "asimd", "ASIMD" },
 };
 
 const char *pmem_cpu_feature_name(uint64_t bit)
@@ -50,6 +54,34 @@ char *pmem_cpu_features_str(uint64_t features, char *buf, size_t size)
 			continue;
 		int n = snprintf(buf + used, size - used, "%s%s",
 				used ? " " : "", feature_names[i].name);
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+char *pmem_cpu_features_label(uint64_t features, char *buf, size_t size)
+{
+	size_t used = 0;
+	if (size)
+		buf[0] = '\0';
+	for (int i = 0; i < 64; i++) {
+		uint64_t bit = 1ULL << i;
+		if (!(features & bit))
+			continue;
+		const char *label = NULL;
+		for (size_t k = 0; k < sizeof(feature_names) /
+				sizeof(*feature_names); k++)
+			if (feature_names[k].bit == bit)
+				label = feature_names[k].label;
+		char unknown[32];
+		if (label == NULL) {
+			snprintf(unknown, sizeof(unknown), "bit %d", i);
+			label = unknown;
+		}
+		int n = snprintf(buf + used, size - used, "%s%s",
+				used ? "+" : "", label);
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += (size_t)n;

@@ -22,4 +22,8 @@ const char *pmem_cpu_feature_name(uint64_t bit);
  * (always terminated); returns buf. */
 char *pmem_cpu_features_str(uint64_t features, char *buf, size_t size);
 
+/* The same bits as the manuals name them, joined by '+'
+ * ("AVX-512F+AVX-512BW"), for reasons and refusals; returns buf. */
+char *pmem_cpu_features_label(uint64_t features, char *buf, size_t size);
+
 #endif

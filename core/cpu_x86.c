@@ -57,6 +57,8 @@ void pmem_cpu_detect(struct pmem_cpu *cpu)
 		f |= PMEM_CPU_SSE2;
 	if (d & (1u << 19))	/* CLFSH */
 		f |= PMEM_CPU_CLFLUSH;
+	if ((f & PMEM_CPU_CLFLUSH) && strcmp(cpu->vendor, "GenuineIntel") == 0)
+		f |= PMEM_CPU_CLFLUSH_ORDERED;
 
 	uint64_t xcr0 = (c & bit_OSXSAVE) ? xgetbv0() : 0;
 	int avx_os = (xcr0 & XCR0_AVX_STATE) == XCR0_AVX_STATE;

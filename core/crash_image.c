@@ -156,6 +156,7 @@ const char *check_event_name(int ev)
 	case PM_EV_CLWB: return "CLWB";
 	case PM_EV_SFENCE: return "SFENCE";
 	case PM_EV_MSYNC: return "MSYNC";
+	case PM_EV_MFENCE: return "MFENCE";
 	case PM_EV_DC_CVAP: return "DC_CVAP";
 	case PM_EV_DC_CVAC: return "DC_CVAC";
 	case PM_EV_DC_CVADP: return "DC_CVADP";

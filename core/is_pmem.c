@@ -26,12 +26,12 @@ static void force_read(void)
 
 PMEM_EXPORT int pmem_is_pmem(const void *addr, size_t len)
 {
+	/* An empty range is not pmem, as in PMDK 1.12, whose forced answer
+	 * checks len 0 first too: PMEM_IS_PMEM_FORCE=1 says 0 here. */
+	if (len == 0)
+		return 0;
 	pthread_once(&force_once, force_read);
 	if (force >= 0)
 		return force;
-	/* An empty range is not pmem, as in PMDK 1.12 (its detection, unlike
-	 * the forced answers, says 0 for len 0 before looking it up). */
-	if (len == 0)
-		return 0;
 	return pmem_registry_covers(addr, len);
 }

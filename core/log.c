@@ -7,6 +7,7 @@
  * sets AUX and PMEM_LOG_FILE the destination, read on first use.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,11 @@ enum pmem_log_level pmem_log_threshold_main = MAIN_DEFAULT;
 static enum pmem_log_level threshold_aux = PMEM_LOG_LEVEL_HARK;
 static pmem_log_function *log_fn;	/* NULL: the default function */
 
+/* Set while this thread runs the log function: a message raised inside
+ * it (it called a libpmem function that failed) is dropped, not handed
+ * to it again, which would recurse without end. */
+static __thread int in_log_fn;
+
 #ifdef PMEM_DEBUG
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 static FILE *out;	/* stderr or PMEM_LOG_FILE */
@@ -41,6 +47,30 @@ static const enum pmem_log_level from_env_level[] = {
 	PMEM_LOG_LEVEL_HARK, PMEM_LOG_LEVEL_WARNING, PMEM_LOG_LEVEL_NOTICE,
 	PMEM_LOG_LEVEL_INFO, PMEM_LOG_LEVEL_DEBUG,
 };
+
+/* Says on stderr why PMEM_LOG_FILE is not used, like a level 1 line, when
+ * PMEM_LOG_LEVEL asks for messages at all.  Written directly: the log
+ * itself is not set up yet. */
+static void file_refused(const char *file, const char *why)
+{
+	if (__atomic_load_n(&threshold_aux, __ATOMIC_RELAXED) <
+			PMEM_LOG_LEVEL_WARNING)
+		return;
+	fprintf(stderr, "<libpmem>: <1> PMEM_LOG_FILE \"%.200s%s\" not used: "
+			"%s; logging to standard error\n", file,
+			strlen(file) > 200 ? "..." : "", why);
+}
+
+/* PMEM_LOG_FILE with a trailing - replaced by the process ID into path;
+ * -1 when that is longer than a path may be (never cut to another name). */
+static int log_file_name(const char *file, char *path, size_t n)
+{
+	size_t len = strlen(file);
+	int r = file[len - 1] == '-'
+		? snprintf(path, n, "%s%d", file, (int)getpid())
+		: snprintf(path, n, "%s", file);
+	return r < 0 || (size_t)r >= n ? -1 : 0;
+}
 
 static void env_read(void)
 {
@@ -58,19 +88,21 @@ static void env_read(void)
 	}
 	const char *file = secure_getenv("PMEM_LOG_FILE");
 	if (file && *file) {
-		char path[4096];
-		size_t n = strlen(file);
-		if (file[n - 1] == '-')
-			snprintf(path, sizeof(path), "%s%d", file,
-					(int)getpid());
-		else
-			snprintf(path, sizeof(path), "%s", file);
-		FILE *f = fopen(path, "we");
-		if (f) {
-			setvbuf(f, NULL, _IOLBF, 0);
-			out = f;
+		/* Stay on stderr when the file cannot be used: the library
+		 * never exits over this. */
+		char path[PATH_MAX];
+		if (log_file_name(file, path, sizeof(path)) != 0) {
+			file_refused(file, "name too long");
+			return;
 		}
-		/* else stay on stderr: the library never exits over this */
+		FILE *f = fopen(path, "we");
+		if (!f) {
+			char buf[128];
+			file_refused(path, strerror_r(errno, buf, sizeof(buf)));
+			return;
+		}
+		setvbuf(f, NULL, _IOLBF, 0);
+		out = f;
 	}
 }
 
@@ -117,7 +149,7 @@ void pmem_log_msg(enum pmem_log_level level, const char *file, unsigned line,
 		const char *func, const char *fmt, ...)
 {
 	if (level > __atomic_load_n(&pmem_log_threshold_main,
-			__ATOMIC_RELAXED))
+			__ATOMIC_RELAXED) || in_log_fn)
 		return;
 	int err = errno;	/* logging never changes errno */
 	env_init();
@@ -127,7 +159,9 @@ void pmem_log_msg(enum pmem_log_level level, const char *file, unsigned line,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pmem_log_function *fn = __atomic_load_n(&log_fn, __ATOMIC_ACQUIRE);
+	in_log_fn = 1;
 	(fn ? fn : default_fn)(level, file, line, func, msg);
+	in_log_fn = 0;
 	errno = err;
 }
 

@@ -3,10 +3,13 @@
  *
  * The order of the checks follows PMDK 1.12's, so a bad call fails with
  * the same errno on either library: what the path is (stat), the flags,
- * Device DAX rules, the length rules, then open, size, map.
+ * Device DAX rules, the length rules, then open; then what may still
+ * fail (space, address space, allocation, mapping) before the size is
+ * set, so that a failed call leaves an existing file as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "libpmem.h"
@@ -132,23 +136,56 @@ static uintptr_t find_gap(uintptr_t from, size_t span, size_t align)
 	return cand;
 }
 
-static void *map_aligned(int fd, size_t len, size_t align, int *syncp);
+/* PROT_NONE anonymous memory: address space, nothing committed. */
+static void *reserve_at(void *addr, size_t len, int extra)
+{
+	return mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			MAP_NORESERVE | extra, -1, 0);
+}
+
+/*
+ * Reserves span + align bytes, keeps the span at the first aligned
+ * address inside them and gives back the unused head and tail.  Holding
+ * the reservation means no other thread can take the aligned spot between
+ * choosing and mapping it.
+ */
+static void *reserve_aligned(size_t span, size_t align)
+{
+	size_t rlen = span + align;
+	if (rlen < span) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	void *res = reserve_at(NULL, rlen, 0);
+	if (res == MAP_FAILED)
+		return MAP_FAILED;
+	uintptr_t r = (uintptr_t)res;
+	uintptr_t a = align_up(r, align);
+	if (a > r)
+		munmap(res, a - r);
+	if (r + rlen > a + span)
+		munmap((void *)(a + span), r + rlen - (a + span));
+	return (void *)a;
+}
 
 /* PMEM_MMAP_HINT: the first free aligned place at or above the hint, no
  * randomisation.  NOREPLACE makes a race with another thread's mmap
  * harmless: we look again. */
-static void *map_at_hint(int fd, size_t len, size_t align, int *syncp)
+static void *reserve_at_hint(size_t span, size_t align)
 {
-	size_t span = align_up(len, page_size());
 	uintptr_t from = hint_addr;
 	for (int tries = 0; tries < 16; tries++) {
 		uintptr_t a = find_gap(from, span, align);
 		if (!a)
 			break;
-		void *p = mmap_sync_or_shared(fd, (void *)a, len,
-				MAP_FIXED_NOREPLACE, syncp);
-		if (p != MAP_FAILED)
+		void *p = reserve_at((void *)a, span, MAP_FIXED_NOREPLACE);
+		if (p == (void *)a)
 			return p;
+		/* A kernel without NOREPLACE took it as a mere hint. */
+		if (p != MAP_FAILED) {
+			munmap(p, span);
+			errno = EEXIST;
+		}
 		/* Any other error (ENOMEM above the user address space,
 		 * EPERM below mmap_min_addr) means the hint cannot be
 		 * honoured there; a real failure recurs below. */
@@ -157,49 +194,31 @@ static void *map_at_hint(int fd, size_t len, size_t align, int *syncp)
 		from = a + align;
 	}
 	/* No usable gap: let the kernel choose, as without a hint. */
-	return map_aligned(fd, len, align, syncp);
+	return reserve_aligned(span, align);
 }
 
-/*
- * Reserves len + align bytes of address space (PROT_NONE, nothing
- * committed), maps the file with MAP_FIXED at the first aligned address
- * inside it, and gives back the unused head and tail.  Holding the
- * reservation means no other thread can take the aligned spot between
- * choosing and mapping it.
- */
-static void *map_aligned(int fd, size_t len, size_t align, int *syncp)
+size_t pmem_map_span(size_t len)
 {
 	size_t span = align_up(len, page_size());
-	size_t rlen = span + align;
-	if (span < len || rlen < span) {
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
-	void *res = mmap(NULL, rlen, PROT_NONE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (res == MAP_FAILED)
-		return MAP_FAILED;
-	uintptr_t r = (uintptr_t)res;
-	uintptr_t a = align_up(r, align);
-	void *p = mmap_sync_or_shared(fd, (void *)a, len, MAP_FIXED, syncp);
-	if (p == MAP_FAILED) {
-		int err = errno;
-		munmap(res, rlen);
-		errno = err;
-		return MAP_FAILED;
-	}
-	if (a > r)
-		munmap(res, a - r);
-	if (r + rlen > a + span)
-		munmap((void *)(a + span), r + rlen - (a + span));
-	return p;
+	return span < len ? 0 : span;
 }
 
-void *pmem_map_fd(int fd, size_t len, size_t align, int *syncp)
+void *pmem_map_reserve(size_t len, size_t align)
 {
 	pthread_once(&hint_once, hint_read);
-	void *p = hint_set ? map_at_hint(fd, len, align, syncp)
-			   : map_aligned(fd, len, align, syncp);
+	size_t span = pmem_map_span(len);
+	if (!span) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	void *p = hint_set ? reserve_at_hint(span, align)
+			   : reserve_aligned(span, align);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void *pmem_map_fd_at(int fd, void *res, size_t len, int *syncp)
+{
+	void *p = mmap_sync_or_shared(fd, res, len, MAP_FIXED, syncp);
 	return p == MAP_FAILED ? NULL : p;
 }
 
@@ -227,24 +246,146 @@ static int open_tmpfile(const char *dir, int excl)
 	return fd;
 }
 
-/* Opens or creates path; *created says whether this call made it (so a
- * failure later can remove it, and only it). */
-static int open_path(const char *path, int flags, mode_t mode, int *created)
+/* The name the symbolic link cur points to, as a path from here, into
+ * next; cur unchanged when it is no longer a link (removed meanwhile). */
+static int follow_link(const char *cur, char *next, size_t n)
 {
-	*created = 0;
+	char target[PATH_MAX];
+	ssize_t len = readlink(cur, target, sizeof(target) - 1);
+	if (len < 0) {
+		if (errno != EINVAL && errno != ENOENT)
+			return -1;
+		len = snprintf(next, n, "%s", cur);
+	} else {
+		target[len] = '\0';
+		const char *slash = strrchr(cur, '/');
+		int dlen = target[0] == '/' || !slash ? 0 :
+				(int)(slash - cur + 1);
+		len = snprintf(next, n, "%.*s%s", dlen, cur, target);
+	}
+	if (len < 0 || (size_t)len >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Creates path or opens it as it is; made gets the name of the file this
+ * call created ("" when none), so a failure later removes that file and
+ * only it.  O_EXCL does not follow a symbolic link, and O_CREAT alone
+ * would not tell who made the file it creates through a dangling one: so
+ * each name is tried with O_EXCL and, when a dangling link stands there,
+ * the link is followed by hand, one at a time, as open(2) would.
+ */
+static int open_create(const char *path, int excl, mode_t mode, char *made,
+		size_t n)
+{
+	char names[2][PATH_MAX];
+	const char *cur = path;
+	for (int step = 0; step < 40; step++) {	/* the kernel's link limit */
+		int fd = open(cur, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+				mode);
+		if (fd >= 0) {
+			if ((size_t)snprintf(made, n, "%s", cur) >= n) {
+				unlink(cur);	/* cannot happen: < PATH_MAX */
+				close(fd);
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+			return fd;
+		}
+		if (errno != EEXIST || excl)
+			return -1;
+		fd = open(cur, O_RDWR | O_CLOEXEC);
+		if (fd >= 0 || errno != ENOENT)
+			return fd;
+		/* It exists, yet cannot be opened: a dangling link. */
+		char *next = names[step & 1];
+		if (follow_link(cur, next, PATH_MAX) != 0)
+			return -1;
+		cur = next;
+	}
+	errno = ELOOP;
+	return -1;
+}
+
+static int open_path(const char *path, int flags, mode_t mode, char *made,
+		size_t n)
+{
+	made[0] = '\0';
 	if (flags & PMEM_FILE_TMPFILE)
 		return open_tmpfile(path, flags & PMEM_FILE_EXCL);
 	if (!(flags & PMEM_FILE_CREATE))
 		return open(path, O_RDWR | O_CLOEXEC |
 				((flags & PMEM_FILE_EXCL) ? O_EXCL : 0));
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd >= 0) {
-		*created = 1;
-		return fd;
+	return open_create(path, flags & PMEM_FILE_EXCL, mode, made, n);
+}
+
+/* ---- giving a file its length, so that a failure changes nothing ---- */
+
+/* ENOSPC when the file system has clearly not the room to allocate len
+ * bytes (what the file holds already counts): a failure found before
+ * anything is touched.  0 when it may fit or cannot be told. */
+static int space_check(int fd, const struct stat *st, size_t len)
+{
+	struct statvfs vfs;
+	if (fstatvfs(fd, &vfs) != 0 || vfs.f_blocks == 0)
+		return 0;
+	unsigned long long have = (unsigned long long)st->st_blocks * 512;
+	unsigned long long need = len > have ? len - have : 0;
+	unsigned long long fr = vfs.f_frsize ? vfs.f_frsize : vfs.f_bsize;
+	return need / fr > vfs.f_bfree ? ENOSPC : 0;
+}
+
+/* Puts the size back to old after a failure.  Truncating to the same
+ * size also frees blocks allocated past the end (ext4, xfs); where it
+ * fails they stay, unseen: nothing more can be done. */
+static void restore_size(int fd, off_t old)
+{
+	if (ftruncate(fd, old) != 0)
+		return;
+}
+
+/* Allocates [0, len) without changing the size (nothing visible yet).
+ * *emulate: the file system cannot (posix_fallocate writes instead, in
+ * set_size).  An error number on failure, with the blocks it may have
+ * added past the end given back. */
+static int allocate(int fd, off_t old, size_t len, int *emulate)
+{
+	*emulate = 0;
+	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)len) == 0)
+		return 0;
+	int e = errno;
+	if (e == EOPNOTSUPP || e == ENOSYS) {
+		*emulate = 1;
+		return 0;
 	}
-	if (errno != EEXIST || (flags & PMEM_FILE_EXCL))
-		return -1;
-	return open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+	if ((off_t)len > old)
+		restore_size(fd, old);
+	return e;
+}
+
+/* Sets the size to len: the last step, after the mapping is in place.
+ * Grows or shrinks; on failure the size is old again (a shrink is done
+ * only once nothing else can fail). */
+static int set_size(int fd, off_t old, size_t len, int emulate)
+{
+	if (emulate && (off_t)len <= old) {
+		int e = posix_fallocate(fd, 0, (off_t)len);	/* keeps bytes */
+		if (e)
+			return e;
+	}
+	if ((off_t)len != old && ftruncate(fd, (off_t)len) != 0)
+		return errno;
+	if (emulate && (off_t)len > old) {
+		int e = posix_fallocate(fd, 0, (off_t)len);
+		if (e) {
+			restore_size(fd, old);
+			return e;
+		}
+	}
+	return 0;
 }
 
 /* ---- the public functions ---- */
@@ -319,51 +460,87 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 		return bad("PMEM_FILE_TMPFILE not allowed without "
 				"PMEM_FILE_CREATE");
 
-	int created;
-	int fd = open_path(path, flags, mode, &created);
+	/* A character device that is not Device DAX is refused before it
+	 * is opened for writing, which may mean something to its driver.
+	 * TMPFILE asks for a directory and fails ENOTDIR in open_path. */
+	if (exists && S_ISCHR(st.st_mode) && !devdax &&
+	    !(flags & PMEM_FILE_TMPFILE)) {
+		if ((flags & PMEM_FILE_CREATE) && (flags & PMEM_FILE_EXCL)) {
+			pmem_err_errno(EEXIST, "\"%s\" exists", path);
+			return NULL;
+		}
+		return bad("not a regular file or Device DAX");
+	}
+
+	/*
+	 * Everything that can fail comes before the file changes: the
+	 * space, the address space (reserved), the allocation (which does
+	 * not change the size), the mapping; the new size is set last.  A
+	 * failed call so leaves an existing file as it was.
+	 */
+	char made[PATH_MAX];
+	void *res = NULL;
+	int fd = open_path(path, flags, mode, made, sizeof(made));
 	if (fd < 0) {
 		pmem_err_errno(errno, "open \"%s\"", path);
 		return NULL;
 	}
 
-	if (flags & PMEM_FILE_CREATE) {
-		/* Set the length whether the file is new or not. */
-		if (ftruncate(fd, (off_t)len) != 0) {
-			pmem_err_errno(errno, "ftruncate \"%s\"", path);
-			goto err;
-		}
-		if (!(flags & PMEM_FILE_SPARSE)) {
-			int e = posix_fallocate(fd, 0, (off_t)len);
-			if (e) {
-				pmem_err_errno(e, "posix_fallocate \"%s\"",
-						path);
-				goto err;
-			}
-		}
-	} else if (devdax) {
+	struct stat fst;
+	if (fstat(fd, &fst) != 0) {
+		pmem_err_errno(errno, "fstat \"%s\"", path);
+		goto err;
+	}
+	if (devdax) {
 		len = dd.size;
-	} else {
-		struct stat fst;
-		if (fstat(fd, &fst) != 0) {
-			pmem_err_errno(errno, "fstat \"%s\"", path);
-			goto err;
-		}
+	} else if (!S_ISREG(fst.st_mode)) {
+		pmem_err_errno(EINVAL, "\"%s\" is not a regular file", path);
+		goto err;
+	} else if (!(flags & PMEM_FILE_CREATE)) {
 		if (fst.st_size <= 0) {
-			pmem_err_errno(EINVAL, "\"%s\" is empty or not a "
-					"regular file", path);
+			pmem_err_errno(EINVAL, "\"%s\" is empty", path);
 			goto err;
 		}
 		len = (size_t)fst.st_size;
+	} else if (!(flags & PMEM_FILE_SPARSE)) {
+		int e = space_check(fd, &fst, len);
+		if (e) {
+			pmem_err_errno(e, "no room for %zu bytes for \"%s\"",
+					len, path);
+			goto err;
+		}
 	}
 
 	size_t align = devdax ? dd.align : pmem_map_alignment(len);
 	if (align < page_size())
 		align = page_size();
+	res = pmem_map_reserve(len, align);
+	if (!res) {
+		pmem_err_errno(errno, "reserve %zu bytes of address space for "
+				"\"%s\"", len, path);
+		goto err;
+	}
+	int emulate = 0;
+	if ((flags & PMEM_FILE_CREATE) && !(flags & PMEM_FILE_SPARSE)) {
+		int e = allocate(fd, fst.st_size, len, &emulate);
+		if (e) {
+			pmem_err_errno(e, "fallocate \"%s\"", path);
+			goto err;
+		}
+	}
 	int sync = 0;
-	void *addr = pmem_map_fd(fd, len, align, &sync);
+	void *addr = pmem_map_fd_at(fd, res, len, &sync);
 	if (!addr) {
 		pmem_err_errno(errno, "mmap %zu bytes of \"%s\"", len, path);
 		goto err;
+	}
+	if (flags & PMEM_FILE_CREATE) {
+		int e = set_size(fd, fst.st_size, len, emulate);
+		if (e) {
+			pmem_err_errno(e, "set the size of \"%s\" to %zu",
+					path, len);
+			goto err;
+		}
 	}
 	if (devdax || sync) {
 		if (pmem_registry_add(addr, len, devdax ? PMEM_RANGE_DEVDAX
@@ -382,9 +559,11 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 
 err:;
 	int err = errno;
+	if (res)
+		munmap(res, pmem_map_span(len));
 	close(fd);
-	if (created)
-		unlink(path);
+	if (made[0])
+		unlink(made);
 	errno = err;
 	return NULL;
 }

@@ -7,9 +7,18 @@
 /* Address alignment used for a regular file mapping of len bytes. */
 size_t pmem_map_alignment(size_t len);
 
-/* Maps len bytes of fd read-write, shared, at an address aligned to align
- * (or per PMEM_MMAP_HINT).  *syncp: 1 when MAP_SYNC held.  NULL + errno
- * on failure. */
-void *pmem_map_fd(int fd, size_t len, size_t align, int *syncp);
+/* len rounded up to whole pages; 0 when that overflows. */
+size_t pmem_map_span(size_t len);
+
+/* Reserves address space for len bytes (PROT_NONE, nothing committed) at
+ * an address aligned to align, or per PMEM_MMAP_HINT: the first step of a
+ * mapping, taken before the file is touched.  NULL + errno (ENOMEM) on
+ * failure; give it back with munmap(res, pmem_map_span(len)). */
+void *pmem_map_reserve(size_t len, size_t align);
+
+/* Maps len bytes of fd read-write, shared, over the reservation res.
+ * *syncp: 1 when MAP_SYNC held.  NULL + errno on failure (the reservation
+ * is then the caller's to give back). */
+void *pmem_map_fd_at(int fd, void *res, size_t len, int *syncp);
 
 #endif

@@ -28,23 +28,105 @@ static inline int want_nt(size_t len, unsigned flags)
 	return len >= pmem_ops.movnt_threshold;
 }
 
+/*
+ * The temporal path (PMEM_NO_MOVNT=1, sizes under the threshold): copied
+ * and flushed in chunks, each flushed while its lines are still in L1 and
+ * while the next chunk is being copied.  Copying the whole range first and
+ * flushing it afterwards ran at 0.68-0.74x PMDK's same path on 4-64 KiB
+ * (issue #11).  Chunks end at line boundaries of dst, so no line is flushed
+ * twice.  Only for flushes that work line by line (the flush is also the
+ * deep flush): msync-fallback would pay a system call per chunk, and nop
+ * gains nothing.
+ */
+#ifndef TEMPORAL_CHUNK
+#define TEMPORAL_CHUNK 256u
+#endif
+
+static inline int chunked(size_t len, pmem_flush_fn *flush)
+{
+	return len > TEMPORAL_CHUNK && flush == pmem_ops.deep_flush;
+}
+
+/* Front to back, except when dst overlaps src from above: then back to
+ * front, so no chunk overwrites source bytes a later chunk still reads. */
+static void temporal_move(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush)
+{
+	if (!chunked(len, flush)) {
+		pm_store_copy(dst, src, len);
+		flush(dst, len);
+		return;
+	}
+	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src, end = d + len;
+	if (d > s && d - s < len) {
+		while (end > d) {
+			uintptr_t lo = end - d > TEMPORAL_CHUNK ?
+				(end - TEMPORAL_CHUNK + PM_LINE - 1) &
+				~(uintptr_t)(PM_LINE - 1) : d;
+			pm_store_copy((void *)lo, (const void *)(s + (lo - d)),
+				      end - lo);
+			flush((const void *)lo, end - lo);
+			end = lo;
+		}
+		return;
+	}
+	while (d < end) {
+		uintptr_t hi = end - d > TEMPORAL_CHUNK ?
+			(d + TEMPORAL_CHUNK) & ~(uintptr_t)(PM_LINE - 1) : end;
+		pm_store_copy((void *)d, (const void *)s, hi - d);
+		flush((const void *)d, hi - d);
+		s += hi - d;
+		d = hi;
+	}
+}
+
+static void temporal_set(void *dst, int c, size_t len, pmem_flush_fn *flush)
+{
+	if (!chunked(len, flush)) {
+		pm_store_fill(dst, c, len);
+		flush(dst, len);
+		return;
+	}
+	uintptr_t d = (uintptr_t)dst, end = d + len;
+	while (d < end) {
+		uintptr_t hi = end - d > TEMPORAL_CHUNK ?
+			(d + TEMPORAL_CHUNK) & ~(uintptr_t)(PM_LINE - 1) : end;
+		pm_store_fill((void *)d, c, hi - d);
+		flush((const void *)d, hi - d);
+		d = hi;
+	}
+}
+
 static void check_flags(unsigned flags)
 {
 	if (flags & ~PMEM_F_MEM_VALID_FLAGS)
 		pmem_err_msg("invalid flags 0x%x", flags & ~PMEM_F_MEM_VALID_FLAGS);
 }
 
+/* len 0 stores nothing (and dst, src may be NULL, which memmove and
+ * memset must never get) but still drains unless the flags say not to:
+ * a _persist call completes earlier _nodrain stores. */
+static inline __attribute__((always_inline)) void *
+empty(void *dst, unsigned flags)
+{
+	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
+		pmem_ops.drain();
+	return dst;
+}
+
 static inline __attribute__((always_inline)) void *
 do_move(void *dst, const void *src, size_t len, unsigned flags)
 {
+	if (__builtin_expect(len == 0, 0))
+		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
 	if (want_nt(len, flags)) {
 		pmem_ops.memmove_nt(dst, src, len, flush);
-	} else {
-		pm_store_copy(dst, src, len);
-		flush(dst, len);
-	}
+		if (pmem_ops.fence_nt)
+			pm_sfence();
+	} else
+		temporal_move(dst, src, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
 		pmem_ops.drain();
 	return dst;
@@ -53,14 +135,16 @@ do_move(void *dst, const void *src, size_t len, unsigned flags)
 static inline __attribute__((always_inline)) void *
 do_set(void *dst, int c, size_t len, unsigned flags)
 {
+	if (__builtin_expect(len == 0, 0))
+		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
 	if (want_nt(len, flags)) {
 		pmem_ops.memset_nt(dst, c, len, flush);
-	} else {
-		pm_store_fill(dst, c, len);
-		flush(dst, len);
-	}
+		if (pmem_ops.fence_nt)
+			pm_sfence();
+	} else
+		temporal_set(dst, c, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
 		pmem_ops.drain();
 	return dst;

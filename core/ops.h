@@ -22,8 +22,18 @@ struct pmem_ops {
 	/* Copies of at least this many bytes use memmove_nt/memset_nt;
 	 * SIZE_MAX when non-temporal stores are off (PMEM_NO_MOVNT=1). */
 	size_t movnt_threshold;
+	/* 1 when drain() is empty because the flush is ordered with later
+	 * stores (PMEM_BACKEND_CAP_ORDERED_FLUSH on a CPU with
+	 * PMEM_CPU_CLFLUSH_ORDERED): every non-temporal copy then ends with
+	 * its own SFENCE, as CLFLUSH does not order non-temporal stores. */
+	int fence_nt;
 };
 
 extern struct pmem_ops pmem_ops;
+
+/* Sets flush, drain and fence_nt for flush backend b on cpu: the one place
+ * the ORDERED_FLUSH rule is applied (start-up and the check matrix). */
+void pmem_ops_use_flush(struct pmem_ops *ops, const struct pmem_backend *b,
+		const struct pmem_cpu *cpu);
 
 #endif

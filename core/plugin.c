@@ -5,18 +5,73 @@
  * The descriptor's abi_version and size tell which fields the plugin
  * knows.  Older versions are accepted (fields only ever grow at the end);
  * a newer version, version 0, or a size below version 1's is refused, as is
- * a missing name, probe or function the kind requires.
+ * a missing name, probe or function the kind requires.  The library never
+ * uses the plugin's descriptor itself: it copies it (and the strings) once,
+ * validates the copy and uses only that, so a probe that rewrites its own
+ * descriptor changes nothing.
  */
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "export.h"
 #include "plugin.h"
+
+/* The function pointer of the other kind must be NULL: a descriptor that
+ * fills both is a mistake the author should hear about. */
+static int check_kind(const struct pmem_backend *b, char *why, size_t ws)
+{
+	int flush_fns = (b->flush != NULL) + (b->drain != NULL);
+	int copy_fns = (b->memmove_nt != NULL) + (b->memset_nt != NULL);
+	switch (b->kind) {
+	case PMEM_BACKEND_FLUSH:
+		if (flush_fns != 2) {
+			snprintf(why, ws, "flush backend '%s' has a NULL %s "
+					"function", b->name, b->flush ?
+					"drain" : "flush");
+			return -1;
+		}
+		if (copy_fns) {
+			snprintf(why, ws, "flush backend '%s' has copy "
+					"functions (memmove_nt/memset_nt must "
+					"be NULL)", b->name);
+			return -1;
+		}
+		return 0;
+	case PMEM_BACKEND_COPY:
+		if (copy_fns != 2) {
+			snprintf(why, ws, "copy backend '%s' has a NULL %s "
+					"function", b->name, b->memmove_nt ?
+					"memset_nt" : "memmove_nt");
+			return -1;
+		}
+		if (flush_fns) {
+			snprintf(why, ws, "copy backend '%s' has flush "
+					"functions (flush/drain must be NULL)",
+					b->name);
+			return -1;
+		}
+		if (b->caps) {
+			snprintf(why, ws, "copy backend '%s' declares caps "
+					"0x%x (they describe flush backends)",
+					b->name, (unsigned)b->caps);
+			return -1;
+		}
+		return 0;
+	default:
+		snprintf(why, ws, "'%s' has unknown kind %u", b->name,
+				(unsigned)b->kind);
+		return -1;
+	}
+}
 
 int pmem_backend_validate(const struct pmem_backend *b, char *why,
 		size_t whysize)
@@ -37,62 +92,194 @@ int pmem_backend_validate(const struct pmem_backend *b, char *why,
 		snprintf(why, whysize, "descriptor has no name");
 		return -1;
 	}
+	if (b->reserved != 0 || b->reserved2 != 0) {
+		snprintf(why, whysize, "'%s' has a non-zero reserved field",
+				b->name);
+		return -1;
+	}
+	if (b->caps & ~PMEM_BACKEND_CAPS_KNOWN) {
+		snprintf(why, whysize, "'%s' declares unknown caps 0x%x (this "
+				"library knows 0x%x)", b->name,
+				(unsigned)(b->caps & ~PMEM_BACKEND_CAPS_KNOWN),
+				PMEM_BACKEND_CAPS_KNOWN);
+		return -1;
+	}
 	if (b->probe == NULL) {
 		snprintf(why, whysize, "'%s' has no probe function", b->name);
 		return -1;
 	}
-	switch (b->kind) {
-	case PMEM_BACKEND_FLUSH:
-		if (b->flush == NULL || b->drain == NULL) {
-			snprintf(why, whysize, "flush backend '%s' has a NULL "
-					"%s function", b->name,
-					b->flush ? "drain" : "flush");
-			return -1;
-		}
-		break;
-	case PMEM_BACKEND_COPY:
-		if (b->memmove_nt == NULL || b->memset_nt == NULL) {
-			snprintf(why, whysize, "copy backend '%s' has a NULL "
-					"%s function", b->name, b->memmove_nt ?
-					"memset_nt" : "memmove_nt");
-			return -1;
-		}
-		break;
-	default:
-		snprintf(why, whysize, "'%s' has unknown kind %u", b->name,
-				(unsigned)b->kind);
-		return -1;
-	}
-	return 0;
+	return check_kind(b, why, whysize);
 }
 
-/* dlopen's own message for a text file is obscure; say it plainly. */
-static int check_elf(const char *path)
+const char *pmem_short_path(const char *path, char *buf, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pmem_err_errno(errno, "%s: cannot open plugin", path);
+	size_t len = strlen(path);
+	if (len <= max || max < 4)
+		return path;
+	snprintf(buf, max + 1, "...%s", path + len - (max - 3));
+	return buf;
+}
+
+/* Paths in messages are cut to this, so ": reason" always fits. */
+#define PATH_SHOWN 200
+#define SHORT(p, buf) pmem_short_path((p), (buf), PATH_SHOWN)
+
+int pmem_plugin_open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
 		return -1;
 	}
-	unsigned char magic[4] = { 0 };
-	ssize_t n = read(fd, magic, sizeof(magic));
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+static const char *machine_name(unsigned m)
+{
+	switch (m) {
+	case EM_386: return "i386";
+	case EM_ARM: return "ARM";
+	case EM_X86_64: return "x86-64";
+	case EM_AARCH64: return "AArch64";
+	case EM_PPC64: return "PowerPC64";
+	case EM_S390: return "s390";
+	case EM_RISCV: return "RISC-V";
+	default: return "another machine";
+	}
+}
+
+/* e_ident and e_machine: the same offsets in 32- and 64-bit headers. */
+static unsigned ehdr_machine(const unsigned char *h)
+{
+	const unsigned char *m = h + offsetof(Elf64_Ehdr, e_machine);
+	return h[EI_DATA] == ELFDATA2MSB ? (unsigned)(m[0] << 8 | m[1]) :
+		(unsigned)(m[1] << 8 | m[0]);
+}
+
+/* This library's own ELF header, as mapped (NULL if unknown). */
+static const unsigned char *own_ehdr(void)
+{
+	Dl_info info;
+	if (dladdr((void *)&pmem_plugin_open, &info) == 0 ||
+			info.dli_fbase == NULL)
+		return NULL;
+	const unsigned char *h = info.dli_fbase;
+	return memcmp(h, ELFMAG, SELFMAG) == 0 ? h : NULL;
+}
+
+/* A regular ELF file built for this machine: dlopen's own messages for
+ * anything else are obscure ("No such file", "invalid ELF header"). */
+static int check_elf(const char *path)
+{
+	char sp[PATH_SHOWN + 1];
+	int fd = pmem_plugin_open_regular(path);
+	if (fd < 0) {
+		if (errno == EINVAL)
+			pmem_err_msg("%s: not a regular file", SHORT(path, sp));
+		else
+			pmem_err_errno(errno, "%s: cannot open plugin",
+					SHORT(path, sp));
+		return -1;
+	}
+	unsigned char h[sizeof(Elf64_Ehdr)] = { 0 };
+	ssize_t n = pread(fd, h, sizeof(h), 0);
 	int err = errno;
 	close(fd);
 	if (n < 0) {
-		pmem_err_errno(err, "%s: cannot read plugin", path);
+		pmem_err_errno(err, "%s: cannot read plugin", SHORT(path, sp));
 		return -1;
 	}
-	if (n != 4 || memcmp(magic, "\177ELF", 4) != 0) {
-		pmem_err_msg("%s: not an ELF shared object", path);
+	errno = ENOEXEC;
+	if (n < (ssize_t)sizeof(Elf32_Ehdr) || memcmp(h, ELFMAG, SELFMAG)) {
+		pmem_err_msg("%s: not an ELF shared object", SHORT(path, sp));
+		errno = ENOEXEC;
+		return -1;
+	}
+	const unsigned char *self = own_ehdr();
+	if (self == NULL)
+		return 0;
+	unsigned mine = ehdr_machine(self), its = ehdr_machine(h);
+	if (its != mine) {
+		pmem_err_msg("%s: built for %s (ELF machine %u), this library "
+				"is %s (%u)", SHORT(path, sp),
+				machine_name(its), its, machine_name(mine),
+				mine);
+		errno = ENOEXEC;
+		return -1;
+	}
+	if (h[EI_CLASS] != self[EI_CLASS] || h[EI_DATA] != self[EI_DATA]) {
+		pmem_err_msg("%s: a %s-bit %s-endian ELF object, this library "
+				"is %s-bit %s-endian", SHORT(path, sp),
+				h[EI_CLASS] == ELFCLASS32 ? "32" : "64",
+				h[EI_DATA] == ELFDATA2MSB ? "big" : "little",
+				self[EI_CLASS] == ELFCLASS32 ? "32" : "64",
+				self[EI_DATA] == ELFDATA2MSB ? "big" : "little");
 		errno = ENOEXEC;
 		return -1;
 	}
 	return 0;
 }
 
+/* 1 function, 0 something else (data), -1 cannot tell. */
+static int is_function(void *sym)
+{
+	Dl_info info;
+	const ElfW(Sym) *s = NULL;
+	if (dladdr1(sym, &info, (void **)&s, RTLD_DL_SYMENT) == 0 ||
+			s == NULL)
+		return -1;
+	int t = ELF64_ST_TYPE(s->st_info);
+	return t == STT_FUNC || t == STT_GNU_IFUNC;
+}
+
+/* What the library keeps of a loaded plugin. */
+struct plugin {
+	void *dl;
+	struct pmem_backend desc;
+	char name[64];
+	char description[256];
+};
+
+/* Copies the descriptor and its strings into p; validates the copy. */
+static int take_copy(struct plugin *p, const struct pmem_backend *b,
+		char *why, size_t ws)
+{
+	size_t n = b->size < sizeof(p->desc) ? b->size : sizeof(p->desc);
+	memset(&p->desc, 0, sizeof(p->desc));
+	memcpy(&p->desc, b, n);
+	if (p->desc.size < PMEM_BACKEND_V1_SIZE)	/* say it, copy nothing */
+		return pmem_backend_validate(&p->desc, why, ws);
+	if (p->desc.name) {
+		if (strnlen(p->desc.name, sizeof(p->name)) == sizeof(p->name)) {
+			snprintf(why, ws, "name longer than %zu bytes",
+					sizeof(p->name) - 1);
+			return -1;
+		}
+		strcpy(p->name, p->desc.name);
+		p->desc.name = p->name;
+	}
+	if (p->desc.description) {
+		snprintf(p->description, sizeof(p->description), "%s",
+				p->desc.description);
+		p->desc.description = p->description;
+	}
+	return pmem_backend_validate(&p->desc, why, ws);
+}
+
 int pmem_plugin_open(const char *path, const struct pmem_backend **out,
 		void **handle)
 {
+	char sp[PATH_SHOWN + 1];
 	if (path == NULL || out == NULL) {
 		pmem_err_msg("plugin path is NULL");
 		errno = EINVAL;
@@ -100,43 +287,57 @@ int pmem_plugin_open(const char *path, const struct pmem_backend **out,
 	}
 	if (check_elf(path) != 0)
 		return -1;
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL) {
+	struct plugin *p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		pmem_err_errno(ENOMEM, "%s: cannot load", SHORT(path, sp));
+		return -1;
+	}
+	p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (p->dl == NULL) {
 		const char *e = dlerror();
-		pmem_err_msg("%s: cannot load: %s", path, e ? e : "dlopen failed");
+		pmem_err_msg("%s: cannot load: %s", SHORT(path, sp),
+				e ? e : "dlopen failed");
+		free(p);
 		errno = ENOEXEC;
 		return -1;
 	}
-	pmem_backend_entry_fn *entry;
-	*(void **)&entry = dlsym(h, PMEM_BACKEND_ENTRY_SYMBOL);
-	if (entry == NULL) {
-		pmem_err_msg("%s: no entry symbol %s", path,
-				PMEM_BACKEND_ENTRY_SYMBOL);
-		dlclose(h);
-		errno = EINVAL;
-		return -1;
-	}
-	const struct pmem_backend *b = entry();
 	char why[256];
-	if (b == NULL) {
-		snprintf(why, sizeof(why), "%s returned NULL",
+	void *sym = dlsym(p->dl, PMEM_BACKEND_ENTRY_SYMBOL);
+	if (sym == NULL) {
+		snprintf(why, sizeof(why), "no entry symbol %s",
 				PMEM_BACKEND_ENTRY_SYMBOL);
-	} else if (pmem_backend_validate(b, why, sizeof(why)) == 0) {
-		*out = b;
-		if (handle)
-			*handle = h;
-		return 0;
+	} else if (is_function(sym) == 0) {
+		snprintf(why, sizeof(why), "%s is not a function (export a "
+				"function that returns the descriptor)",
+				PMEM_BACKEND_ENTRY_SYMBOL);
+	} else {
+		pmem_backend_entry_fn *entry;
+		*(void **)&entry = sym;
+		const struct pmem_backend *b = entry();
+		if (b == NULL) {
+			snprintf(why, sizeof(why), "%s returned NULL",
+					PMEM_BACKEND_ENTRY_SYMBOL);
+		} else if (take_copy(p, b, why, sizeof(why)) == 0) {
+			*out = &p->desc;
+			if (handle)
+				*handle = p;
+			return 0;
+		}
 	}
-	pmem_err_msg("%s: %s", path, why);
-	dlclose(h);
+	pmem_err_msg("%s: %s", SHORT(path, sp), why);
+	dlclose(p->dl);
+	free(p);
 	errno = EINVAL;
 	return -1;
 }
 
 void pmem_plugin_close(void *handle)
 {
-	if (handle)
-		dlclose(handle);
+	struct plugin *p = handle;
+	if (p) {
+		dlclose(p->dl);
+		free(p);
+	}
 }
 
 PMEM_EXPORT int pmem_backend_load(const char *path,

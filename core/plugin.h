@@ -13,23 +13,37 @@
 	(offsetof(struct pmem_backend, memset_nt) + sizeof(void (*)(void)))
 
 /*
- * Checks abi_version, size, name, kind, probe and the functions its kind
- * requires.  Returns 0, or -1 with a short reason in why ("declares ABI
- * version 99, this library supports 1").
+ * Checks abi_version, size, name, kind, probe, the functions its kind
+ * requires (and that the other kind's are NULL), reserved fields and caps.
+ * Returns 0, or -1 with a short reason in why ("declares ABI version 99,
+ * this library supports 1 to 2").
  */
 int pmem_backend_validate(const struct pmem_backend *b, char *why,
 		size_t whysize);
 
 /*
- * dlopen()s path (RTLD_NOW | RTLD_LOCAL), finds the entry symbol and
- * validates the descriptor.  On success stores it and the dlopen handle and
- * returns 0; on failure returns -1 with errno and pmem_errormsg() set (the
- * message starts with the path) and nothing left loaded.
+ * Opens path without following it into a FIFO or device (O_NONBLOCK, must
+ * be a regular file), checks its ELF header against this library's, then
+ * dlopen()s it (RTLD_NOW | RTLD_LOCAL), checks that the entry symbol is a
+ * function, calls it and copies the descriptor into library-owned storage
+ * (fields the plugin does not know read as zero), which it validates.  On
+ * success stores the copy and a handle and returns 0; on failure returns
+ * -1 with errno and pmem_errormsg() set (the message starts with the path)
+ * and nothing left loaded.  handle may be NULL: then the plugin and the
+ * copy stay for the life of the process.
  */
 int pmem_plugin_open(const char *path, const struct pmem_backend **out,
 		void **handle);
 
-/* Unloads a plugin opened by pmem_plugin_open(). */
+/* Unloads a plugin opened by pmem_plugin_open() and frees its copy. */
 void pmem_plugin_close(void *handle);
+
+/* Opens path for reading only if it is a regular file (never blocks on a
+ * FIFO).  Returns the fd, or -1 with errno (EINVAL: not a regular file). */
+int pmem_plugin_open_regular(const char *path);
+
+/* path, shortened from the front to at most max bytes ("...tail"), so a
+ * message built from it keeps its reason. */
+const char *pmem_short_path(const char *path, char *buf, size_t max);
 
 #endif

@@ -201,6 +201,17 @@ size_t pmem_registry_find(const void *addr, size_t len,
 	return n;
 }
 
+/* Frees the array when the library is unloaded (dlclose) or the process
+ * ends; a later call finds an empty registry and starts a new one. */
+__attribute__((destructor)) static void registry_free(void)
+{
+	pthread_rwlock_wrlock(&lock);
+	free(ranges);
+	ranges = NULL;
+	count = cap = 0;
+	pthread_rwlock_unlock(&lock);
+}
+
 size_t pmem_registry_count(void)
 {
 	pthread_rwlock_rdlock(&lock);

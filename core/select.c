@@ -6,6 +6,7 @@
  * pmem_ops lives here, next to the constructor, so any static link that
  * calls a libpmem function also pulls in the code that fills it.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,7 +33,22 @@ struct pmem_ops pmem_ops = {
 
 static struct pmem_cpu cpu;
 static struct pmem_selection selection;
+/* Two steps, so a probe may ask for the CPU while the choice is made. */
+static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* Set while this thread is choosing: a probe or entry function that asks
+ * for the choice gets `in_progress` instead of waiting on itself. */
+static __thread int choosing;
+static const struct pmem_selection in_progress = {
+	.choice = {
+		.flush = &pmem_builtin_flush,
+		.copy = &pmem_builtin_copy,
+		.flush_reason = "start-up selection in progress",
+		.copy_reason = "start-up selection in progress",
+		.movnt_threshold = PMEM_MOVNT_THRESHOLD_DEFAULT,
+		.movnt = 1,
+	},
+};
 
 /* Variables that load code are ignored in set-uid/set-gid programs. */
 static const char *real_env(const char *name, void *ctx)
@@ -44,46 +60,37 @@ static const char *real_env(const char *name, void *ctx)
 	return getenv(name);
 }
 
-/* The built-in CLFLUSH when no flush instruction backend is linked in.
- * PMEM_NO_CLWB=1 and PMEM_NO_CLFLUSHOPT=1 hold here too ("do not use that
+/* PMEM_NO_CLWB=1 and PMEM_NO_CLFLUSHOPT=1 hold here too ("do not use that
  * instruction"), as in PMDK. */
 pmem_flush_fn *pmem_select_deep_flush(const struct pmem_backend *chosen,
 		const struct pmem_cpu *cpu)
 {
-	static const struct {
-		const char *name, *off;
-	} by_preference[] = {
-		{ "clwb", "PMEM_NO_CLWB" },
-		{ "clflushopt", "PMEM_NO_CLFLUSHOPT" },
-		{ "clflush", NULL },
-		{ "dc-cvap", NULL },	/* AArch64 */
-		{ "dc-cvac", NULL },
-	};
 	pmem_flush_fn *isa_deep = pmem_isa_deep_flush(cpu);
 	if (isa_deep)	/* e.g. DC CVADP: deeper than any flush backend */
 		return isa_deep;
-	if (strcmp(chosen->name, "nop") != 0 &&
-			strcmp(chosen->name, "msync-fallback") != 0)
+	if (!(chosen->caps & PMEM_BACKEND_CAP_NO_WRITEBACK))
 		return chosen->flush;
-	for (size_t i = 0; i < sizeof(by_preference) / sizeof(*by_preference);
-			i++) {
-		const char *off = by_preference[i].off ?
-			getenv(by_preference[i].off) : NULL;
-		if (off && strcmp(off, "1") == 0)
-			continue;
-		for (unsigned k = 0; pmem_static_backends[k]; k++) {
-			const struct pmem_backend *b = pmem_static_backends[k];
-			if (strcmp(b->name, by_preference[i].name) == 0 &&
-					b->probe(cpu))
-				return b->flush;
-		}
-	}
-	return pmem_builtin_flush_fn;
+	const struct pmem_backend *b = pmem_select_flush_instruction(
+			pmem_static_backends, cpu, real_env, NULL);
+	if (b)
+		return b->flush;
+	if (pmem_select_usable(&pmem_builtin_flush, cpu))
+		return pmem_builtin_flush.flush;
+	return pmem_builtin_noflush_fn;
+}
+
+static void detect_cpu(void)
+{
+	pmem_cpu_detect(&cpu);
 }
 
 static void init(void)
 {
-	pmem_cpu_detect(&cpu);
+	/* Start-up must not leave errno to main (no /sys/bus/nd: ENOENT, a
+	 * refused plugin: EINVAL). */
+	int saved_errno = errno;
+	pthread_once(&cpu_once, detect_cpu);
+	choosing = 1;
 	struct pmem_select_in in = {
 		.cpu = &cpu,
 		.env = real_env,
@@ -93,12 +100,12 @@ static void init(void)
 		.plugin_dir = PMEM_PLUGIN_DIR,
 	};
 	pmem_select_backends(&in, &selection);
+	choosing = 0;
 	const struct pmem_backend_choice *c = &selection.choice;
 	if (c->refusal)
 		pmem_err_msg("%s", c->refusal);
 
-	pmem_ops.flush = c->flush->flush;
-	pmem_ops.drain = c->flush->drain;
+	pmem_ops_use_flush(&pmem_ops, c->flush, &cpu);
 	pmem_ops.deep_flush = pmem_select_deep_flush(c->flush, &cpu);
 	pmem_ops.memmove_nt = c->copy->memmove_nt;
 	pmem_ops.memset_nt = c->copy->memset_nt;
@@ -107,6 +114,20 @@ static void init(void)
 	PMEM_LOG(DEBUG, "flush: %s (%s)", c->flush->name, c->flush_reason);
 	PMEM_LOG(DEBUG, "copy: %s (%s), movnt threshold %zu", c->copy->name,
 			c->copy_reason, pmem_ops.movnt_threshold);
+	errno = saved_errno;
+}
+
+void pmem_ops_use_flush(struct pmem_ops *ops, const struct pmem_backend *b,
+		const struct pmem_cpu *cpu)
+{
+	ops->flush = b->flush;
+	ops->drain = b->drain;
+	ops->fence_nt = 0;
+	if ((b->caps & PMEM_BACKEND_CAP_ORDERED_FLUSH) &&
+			(cpu->features & PMEM_CPU_CLFLUSH_ORDERED)) {
+		ops->drain = pmem_drain_ordered_fn;
+		ops->fence_nt = 1;
+	}
 }
 
 __attribute__((constructor)) static void pmem_select_init(void)
@@ -116,6 +137,8 @@ __attribute__((constructor)) static void pmem_select_init(void)
 
 const struct pmem_selection *pmem_selection_get(void)
 {
+	if (choosing)
+		return &in_progress;
 	pthread_once(&once, init);
 	return &selection;
 }
@@ -127,7 +150,7 @@ PMEM_EXPORT const struct pmem_backend_choice *pmem_backend_get_choice(void)
 
 PMEM_EXPORT const struct pmem_cpu *pmem_backend_get_cpu(void)
 {
-	pthread_once(&once, init);
+	pthread_once(&cpu_once, detect_cpu);
 	return &cpu;
 }
 

@@ -35,9 +35,9 @@ struct pmem_select_in {
 /* The choice and the storage its strings point into. */
 struct pmem_selection {
 	struct pmem_backend_choice choice;
-	char flush_reason[256];
-	char copy_reason[256];
-	char refusal[768];
+	char flush_reason[512];
+	char copy_reason[512];
+	char refusal[1536];
 };
 
 /*
@@ -50,16 +50,34 @@ struct pmem_selection {
 void pmem_select_backends(const struct pmem_select_in *in,
 		struct pmem_selection *out);
 
-/* "CLWB", "AVX-512F", ...: the CPU feature a known backend name needs, or
- * NULL for an unknown name (a plugin's). */
-const char *pmem_select_needs(const char *backend_name);
+/* "CLWB", "AVX+AVX2", ...: b->cpu_needs as the manuals name the features,
+ * written into buf; NULL when it needs none. */
+const char *pmem_select_needs(const struct pmem_backend *b, char *buf,
+		size_t size);
 
-/* The built-in last resorts (CLFLUSH; temporal copy plus flush). */
+/* 1 when cpu has every bit of b->cpu_needs and b's probe accepts it (the
+ * probe never runs on a CPU that lacks a needed feature). */
+int pmem_select_usable(const struct pmem_backend *b,
+		const struct pmem_cpu *cpu);
+
+/* The preferred flush instruction backend among `backends` (clwb,
+ * clflushopt, clflush, minus what PMEM_NO_CLWB=1/PMEM_NO_CLFLUSHOPT=1
+ * remove) that writes back cache lines and is usable; NULL if none. */
+const struct pmem_backend *pmem_select_flush_instruction(
+		const struct pmem_backend *const *backends,
+		const struct pmem_cpu *cpu, pmem_env_fn *env, void *ctx);
+
+/* The built-in last resorts (CLFLUSH, needs PMEM_CPU_CLFLUSH; a flush
+ * that writes back nothing, for a CPU without CLFLUSH; temporal copy plus
+ * flush). */
 extern const struct pmem_backend pmem_builtin_flush;
+extern const struct pmem_backend pmem_builtin_noflush;
 extern const struct pmem_backend pmem_builtin_copy;
+void pmem_builtin_noflush_fn(const void *addr, size_t len);
 /* Their functions, also pmem_ops' values before the constructor runs. */
 void pmem_builtin_flush_fn(const void *addr, size_t len);
 void pmem_builtin_drain_fn(void);
+void pmem_drain_ordered_fn(void);
 void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush);
 void *pmem_builtin_memset_fn(void *dst, int c, size_t len,
@@ -72,9 +90,12 @@ extern const struct pmem_backend *const pmem_static_backends[];
 const struct pmem_selection *pmem_selection_get(void);
 
 /* The write-back pmem_deep_flush uses when `chosen` is the flush backend:
- * chosen itself, unless it writes back no cache lines (nop,
- * msync-fallback); then the best of clwb, clflushopt, clflush the CPU
- * runs and PMEM_NO_CLWB/PMEM_NO_CLFLUSHOPT do not remove. */
+ * chosen itself, unless its caps say it writes back no cache lines
+ * (PMEM_BACKEND_CAP_NO_WRITEBACK: nop, msync-fallback); then the best of
+ * clwb, clflushopt, clflush the CPU runs and PMEM_NO_CLWB/
+ * PMEM_NO_CLFLUSHOPT do not remove; then the built-in CLFLUSH if the CPU
+ * has CLFLUSH; else a flush that executes nothing (pmem_deep_drain's
+ * msync is then all there is). */
 pmem_flush_fn *pmem_select_deep_flush(const struct pmem_backend *chosen,
 		const struct pmem_cpu *cpu);
 

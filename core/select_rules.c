@@ -3,8 +3,10 @@
  *
  * Pure: everything comes from struct pmem_select_in (CPU, environment,
  * candidates), so tests drive it with fake CPUs and environments.  The
- * shape follows glibc's ifunc selectors: a backend's probe says whether it
- * is *usable*; the tables below say which usable one is *preferred*.
+ * shape follows glibc's ifunc selectors: a backend's cpu_needs and probe
+ * say whether it is *usable*; the tables below say which usable one is
+ * *preferred*.  What a backend *does* (writes nothing back, forbids
+ * non-temporal stores, is for eADR) comes from its caps, never its name.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,31 +16,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpu.h"
 #include "libpmem.h"
 #include "log.h"
 #include "plugin.h"
 #include "select.h"
 
-/* The feature each known backend's probe needs, for human reasons. */
-static const struct {
-	const char *name;
-	uint64_t bits;		/* all needed */
-	const char *feature;
-} needs[] = {
-	{ "clwb", PMEM_CPU_CLWB, "CLWB" },
-	{ "clflushopt", PMEM_CPU_CLFLUSHOPT, "CLFLUSHOPT" },
-	{ "clflush", PMEM_CPU_CLFLUSH, "CLFLUSH" },
-	{ "nt-avx512", PMEM_CPU_AVX512F, "AVX-512F" },
-	{ "nt-avx", PMEM_CPU_AVX | PMEM_CPU_AVX2, "AVX2" },
-	{ "nt-sse2", PMEM_CPU_SSE2, "SSE2" },
-	{ "dc-cvap", PMEM_CPU_DCPOP, "DCPoP (DC CVAP)" },
-	{ "dc-cvac", PMEM_CPU_DC_CVAC, "DC CVAC" },
-};
-
 /* The AArch64 probe's bits (cpu_aarch64.c always sets DC_CVAC); every
  * other bit is x86-64's. */
 #define AARCH64_BITS (PMEM_CPU_DC_CVAC | PMEM_CPU_DCPOP | PMEM_CPU_DCPODP | \
 		PMEM_CPU_ASIMD)
+
+/* The known backends of each instruction set: the other set's are never
+ * linked in, so the reasons leave them out instead of listing them as
+ * missing. */
+static const char *const x86_names[] = { "clwb", "clflushopt", "clflush",
+	"nt-avx512", "nt-avx", "nt-sse2", NULL };
+static const char *const aarch64_names[] = { "dc-cvap", "dc-cvac", NULL };
 
 /* Flush preference: the first usable wins.  `off` removes it (=1). */
 static const struct {
@@ -53,23 +47,41 @@ static const struct {
 };
 
 /*
- * Copy preference per CPU vendor: MEASURED, not newest-first.  On AMD Zen
- * the 256-bit non-temporal path reaches more bandwidth than the 512-bit
- * one (docs/performance.md), so nt-avx comes first there.  Change the
- * order here when measurements say so; the last row is the default.
+ * Copy preference, keyed by microarchitecture (vendor, family, model
+ * range).  As in glibc, a backend's probe says whether it is *usable*;
+ * this table says which usable one is *preferred*.  Every row cites the
+ * run in docs/performance.md that measured its order; a CPU no row covers
+ * gets default_order and a reason that says it was not measured.
  */
 #define COPY_MAX 3
-static const struct copy_pref {
-	const char *vendor;		/* NULL: any other vendor */
+struct copy_row {
+	const char *vendor;
+	unsigned family, model_lo, model_hi;
 	const char *order[COPY_MAX];
-	const char *why;		/* said when it differs from default */
-} copy_prefs[] = {
-	{ "AuthenticAMD", { "nt-avx", "nt-avx512", "nt-sse2" },
-		"AMD: nt-avx measured faster than nt-avx512" },
-	{ "HygonGenuine", { "nt-avx", "nt-avx512", "nt-sse2" },
-		"Hygon: nt-avx measured faster than nt-avx512" },
-	{ NULL, { "nt-avx512", "nt-avx", "nt-sse2" }, NULL },
+	const char *measured;		/* the measurement, for the reason */
 };
+
+#define ZEN3_ORDER { "nt-avx", "nt-sse2", NULL }
+#define ZEN3_WHY "order measured on Zen 3 (AMD family 0x19): nt-avx " \
+	"1.04-1.06x nt-sse2, docs/performance.md"
+static const struct copy_row copy_rows[] = {
+	/* Zen 3: measured on EPYC model 0x01; the same core is models
+	 * 0x00-0x0f (Milan) and 0x20-0x5f (Vermeer, Trento, Rembrandt,
+	 * Cezanne).  No AVX-512 there, so no order of nt-avx512 is claimed;
+	 * Zen 4 (0x10-0x1f, 0x60-0x7f, 0xa0-0xaf) was not measured. */
+	{ "AuthenticAMD", 0x19, 0x00, 0x0f, ZEN3_ORDER, ZEN3_WHY },
+	{ "AuthenticAMD", 0x19, 0x20, 0x5f, ZEN3_ORDER, ZEN3_WHY },
+	/* Zen 5: the issue #11 report's run (clwb flush, 11 rounds). */
+	{ "AuthenticAMD", 0x1a, 0x00, 0xff,
+		{ "nt-avx", "nt-avx512", "nt-sse2" },
+		"order measured on Zen 5 (AMD family 0x1a): nt-avx512 "
+		"0.93-1.05x nt-avx, issue #11 report in docs/performance.md" },
+};
+
+/* Widest stores first: what the instruction sets suggest, unmeasured. */
+static const char *const default_order[COPY_MAX] = {
+	"nt-avx512", "nt-avx", "nt-sse2" };
+#define DEFAULT_WHY "default order (widest first): not measured on this CPU"
 
 /* Environment variables that remove a copy candidate (value "0"). */
 static const struct {
@@ -80,12 +92,19 @@ static const struct {
 	{ "nt-avx", "PMEM_AVX" },
 };
 
-const char *pmem_select_needs(const char *backend_name)
+const char *pmem_select_needs(const struct pmem_backend *b, char *buf,
+		size_t size)
 {
-	for (size_t i = 0; i < sizeof(needs) / sizeof(*needs); i++)
-		if (strcmp(needs[i].name, backend_name) == 0)
-			return needs[i].feature;
-	return NULL;
+	if (b->cpu_needs == 0)
+		return NULL;
+	return pmem_cpu_features_label(b->cpu_needs, buf, size);
+}
+
+int pmem_select_usable(const struct pmem_backend *b,
+		const struct pmem_cpu *cpu)
+{
+	return (cpu->features & b->cpu_needs) == b->cpu_needs &&
+		b->probe(cpu) != 0;
 }
 
 struct sel {
@@ -148,49 +167,52 @@ static const struct pmem_backend *find_static(const struct sel *s,
 
 /* A known backend of the other instruction set: it is never linked in
  * here, so saying so would only be noise in the reasons. */
+static int listed(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (strcmp(*names, name) == 0)
+			return 1;
+	return 0;
+}
+
 static int other_isa(const struct sel *s, const char *name)
 {
-	for (size_t i = 0; i < sizeof(needs) / sizeof(*needs); i++)
-		if (strcmp(needs[i].name, name) == 0) {
-			int cpu_arm = (s->in->cpu->features & AARCH64_BITS) != 0;
-			int b_arm = (needs[i].bits & AARCH64_BITS) != 0;
-			return cpu_arm != b_arm;
-		}
-	return 0;
+	int cpu_arm = (s->in->cpu->features & AARCH64_BITS) != 0;
+	return listed(cpu_arm ? x86_names : aarch64_names, name);
 }
 
 static int usable(const struct sel *s, const struct pmem_backend *b)
 {
-	return b->probe(s->in->cpu) != 0;
+	return pmem_select_usable(b, s->in->cpu);
 }
 
-/* "CPU lacks CLWB" when the feature bit is missing, else the probe's. */
+/* "CPU lacks CLWB" from the descriptor's cpu_needs, else the probe's. */
 static void note_unusable(const struct sel *s, char *buf, size_t size,
-		const char *name)
+		const struct pmem_backend *b)
 {
-	for (size_t i = 0; i < sizeof(needs) / sizeof(*needs); i++)
-		if (strcmp(needs[i].name, name) == 0 &&
-				(s->in->cpu->features & needs[i].bits) !=
-				needs[i].bits) {
-			note(buf, size, "CPU lacks %s", needs[i].feature);
-			return;
-		}
-	note(buf, size, "%s: probe refuses this CPU", name);
+	uint64_t missing = b->cpu_needs & ~s->in->cpu->features;
+	char f[128];
+	if (missing)
+		note(buf, size, "CPU lacks %s", pmem_cpu_features_label(
+				missing, f, sizeof(f)));
+	else
+		note(buf, size, "%s: probe refuses this CPU", b->name);
 }
 
-static void note_usable(char *buf, size_t size, const char *name)
+static void note_usable(char *buf, size_t size, const struct pmem_backend *b)
 {
-	const char *f = pmem_select_needs(name);
-	if (f)
+	char f[128];
+	if (pmem_select_needs(b, f, sizeof(f)))
 		note(buf, size, "CPU has %s", f);
 	else
-		note(buf, size, "%s usable", name);
+		note(buf, size, "%s usable", b->name);
 }
 
 /* ---- PMEM_BACKEND ---------------------------------------------------- */
 
 /* Loads <dir>/<name>.so from the first directory of the search path that
- * has it.  Returns 1 if a file was found (loaded or not), 0 if none. */
+ * has it (any file there counts: a FIFO is found, then refused).  Returns
+ * 1 if a file was found (loaded or not), 0 if none. */
 static int search_path(struct sel *s, const char *name,
 		const struct pmem_backend **b, void **handle, char *why,
 		size_t whysize)
@@ -200,29 +222,45 @@ static int search_path(struct sel *s, const char *name,
 		path = s->in->plugin_dir;
 	if (path == NULL)
 		return 0;
-	const char *p = path;
-	while (*p) {
+	char failed[320] = "";	/* the first directory we could not search */
+	for (const char *p = path; *p; ) {
 		size_t len = strcspn(p, ":");
-		if (len > 0) {
-			char file[4096];
-			int n = snprintf(file, sizeof(file), "%.*s/%s.so",
-					(int)len, p, name);
-			if (n > 0 && (size_t)n < sizeof(file) &&
-					access(file, F_OK) == 0) {
-				if (pmem_plugin_open(file, b, handle) != 0) {
-					snprintf(why, whysize, "%s",
-							pmem_errormsg());
-					*b = NULL;
-				}
-				return 1;
-			}
-		}
+		char file[4096];
+		int n = snprintf(file, sizeof(file), "%.*s/%s.so", (int)len, p,
+				name);
 		p += len;
 		if (*p == ':')
 			p++;
+		if (len == 0 || n < 0 || (size_t)n >= sizeof(file))
+			continue;
+		int fd = pmem_plugin_open_regular(file);
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0 && (err == ENOENT || err == ENOTDIR))
+			continue;
+		if (fd < 0 && err != EINVAL) {	/* EACCES, ELOOP, ... */
+			char sp[201];
+			if (!failed[0])
+				snprintf(failed, sizeof(failed), "%s: %s",
+						pmem_short_path(file, sp, 200),
+						strerror(err));
+			continue;
+		}
+		if (pmem_plugin_open(file, b, handle) != 0) {
+			snprintf(why, whysize, "%s", pmem_errormsg());
+			*b = NULL;
+		}
+		return 1;
 	}
-	snprintf(why, whysize, "unknown backend '%s' (not linked in, no "
-			"%s.so in %s)", name, name, path);
+	char sp[201];
+	if (failed[0])
+		snprintf(why, whysize, "unknown backend '%.64s' (not linked in; "
+				"%s)", name, failed);
+	else
+		snprintf(why, whysize, "unknown backend '%.64s' (not linked in, "
+				"no %.64s.so in %s)", name, name,
+				pmem_short_path(path, sp, 200));
 	return 0;
 }
 
@@ -232,7 +270,7 @@ static const struct pmem_backend *resolve(struct sel *s, const char *tok,
 		void **handle)
 {
 	const struct pmem_backend *b = NULL;
-	char why[512] = "";
+	char why[768] = "";
 
 	if (tok[0] == '\0') {
 		refuse(s, "PMEM_BACKEND: empty backend name");
@@ -249,10 +287,11 @@ static const struct pmem_backend *resolve(struct sel *s, const char *tok,
 		return NULL;
 	}
 	if (!usable(s, b)) {
-		const char *f = pmem_select_needs(b->name);
-		if (f)
+		char f[128];
+		if (b->cpu_needs & ~s->in->cpu->features)
 			refuse(s, "PMEM_BACKEND: '%s' refused: this CPU cannot "
-					"run it (needs %s)", b->name, f);
+					"run it (needs %s)", b->name,
+					pmem_select_needs(b, f, sizeof(f)));
 		else
 			refuse(s, "PMEM_BACKEND: '%s' refused: its probe "
 					"refuses this CPU", b->name);
@@ -313,6 +352,50 @@ static void note_forced(const struct sel *s, const struct pmem_backend *b,
 
 /* ---- flush ----------------------------------------------------------- */
 
+/* The first usable static flush backend with all of `caps`. */
+static const struct pmem_backend *find_with_caps(const struct sel *s,
+		uint32_t caps)
+{
+	for (const struct pmem_backend *const *p = s->in->backends; p && *p;
+			p++)
+		if ((*p)->kind == PMEM_BACKEND_FLUSH &&
+				((*p)->caps & caps) == caps && usable(s, *p))
+			return *p;
+	return NULL;
+}
+
+const struct pmem_backend *pmem_select_flush_instruction(
+		const struct pmem_backend *const *backends,
+		const struct pmem_cpu *cpu, pmem_env_fn *envf, void *ctx)
+{
+	for (size_t i = 0; i < sizeof(flush_order) / sizeof(*flush_order);
+			i++) {
+		const char *off = flush_order[i].off ?
+			envf(flush_order[i].off, ctx) : NULL;
+		if (off && strcmp(off, "1") == 0)
+			continue;
+		for (const struct pmem_backend *const *p = backends; p && *p;
+				p++)
+			if ((*p)->kind == PMEM_BACKEND_FLUSH &&
+					!((*p)->caps &
+					PMEM_BACKEND_CAP_NO_WRITEBACK) &&
+					strcmp((*p)->name,
+						flush_order[i].name) == 0 &&
+					pmem_select_usable(*p, cpu))
+				return *p;
+	}
+	return NULL;
+}
+
+static int in_flush_order(const char *name)
+{
+	for (size_t i = 0; i < sizeof(flush_order) / sizeof(*flush_order);
+			i++)
+		if (strcmp(flush_order[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 static const struct pmem_backend *choose_flush(struct sel *s)
 {
 	char *r = s->out->flush_reason;
@@ -339,10 +422,10 @@ static const struct pmem_backend *choose_flush(struct sel *s)
 		}
 	}
 	if (nop_wanted) {
-		b = find_static(s, "nop");
-		if (b && usable(s, b))
+		b = find_with_caps(s, PMEM_BACKEND_CAP_EADR_ONLY);
+		if (b)
 			return b;
-		note(r, rs, "nop not linked in");
+		note(r, rs, "no eADR-only flush backend (nop) linked in");
 	}
 
 	for (size_t i = 0; i < sizeof(flush_order) / sizeof(*flush_order);
@@ -356,40 +439,48 @@ static const struct pmem_backend *choose_flush(struct sel *s)
 		} else if (off && env_is(s, off, "1")) {
 			note(r, rs, "%s=1", off);
 		} else if (!usable(s, b)) {
-			note_unusable(s, r, rs, name);
+			note_unusable(s, r, rs, b);
 		} else {
-			note_usable(r, rs, name);
+			note_usable(r, rs, b);
 			return b;
 		}
 	}
 
-	/* No flush instruction: msync, then anything else linked in. */
-	for (const struct pmem_backend *const *p = s->in->backends; p && *p;
-			p++) {
-		b = *p;
-		if (b->kind != PMEM_BACKEND_FLUSH || strcmp(b->name, "nop") == 0
-				|| !usable(s, b))
-			continue;
-		if (strcmp(b->name, "msync-fallback") == 0 ||
-				pmem_select_needs(b->name) == NULL) {
-			note(r, rs, "no flush instruction usable, using %s",
-					b->name);
-			return b;
-		}
+	/* No flush instruction: the page-cache backend (msync), then
+	 * anything else linked in that is not for eADR only. */
+	b = find_with_caps(s, PMEM_BACKEND_CAP_PAGE_CACHE);
+	for (const struct pmem_backend *const *p = s->in->backends;
+			b == NULL && p && *p; p++)
+		if ((*p)->kind == PMEM_BACKEND_FLUSH &&
+				!((*p)->caps & PMEM_BACKEND_CAP_EADR_ONLY) &&
+				!in_flush_order((*p)->name) && usable(s, *p))
+			b = *p;
+	if (b) {
+		note(r, rs, "no flush instruction usable, using %s", b->name);
+		return b;
 	}
-	note(r, rs, "nothing usable linked in, built-in CLFLUSH");
-	return &pmem_builtin_flush;
+	if (pmem_select_usable(&pmem_builtin_flush, s->in->cpu)) {
+		note(r, rs, "nothing usable linked in, built-in CLFLUSH");
+		return &pmem_builtin_flush;
+	}
+	note(r, rs, "nothing usable linked in and no CLFLUSH: built-in "
+			"no-op flush (nothing is written back)");
+	return &pmem_builtin_noflush;
 }
 
 /* ---- copy ------------------------------------------------------------ */
 
-static const struct copy_pref *copy_pref_for(const char *vendor)
+static const struct copy_row *copy_row_for(const struct pmem_cpu *cpu)
 {
-	const struct copy_pref *p = copy_prefs;
-	for (; p->vendor; p++)
-		if (strcmp(p->vendor, vendor) == 0)
-			break;
-	return p;
+	for (size_t i = 0; i < sizeof(copy_rows) / sizeof(*copy_rows); i++) {
+		const struct copy_row *row = &copy_rows[i];
+		if (strcmp(row->vendor, cpu->vendor) == 0 &&
+				row->family == cpu->family &&
+				cpu->model >= row->model_lo &&
+				cpu->model <= row->model_hi)
+			return row;
+	}
+	return NULL;
 }
 
 static const char *copy_removed_by(const struct sel *s, const char *name)
@@ -401,8 +492,7 @@ static const char *copy_removed_by(const struct sel *s, const char *name)
 	return NULL;
 }
 
-/* First usable, not removed backend in `order`; notes why others lost
- * when r is given. */
+/* First usable, not removed backend in `order`; notes why others lost. */
 static const struct pmem_backend *pick_copy(const struct sel *s,
 		const char *const order[COPY_MAX], char *r, size_t rs)
 {
@@ -410,21 +500,26 @@ static const struct pmem_backend *pick_copy(const struct sel *s,
 		const struct pmem_backend *b = find_static(s, order[i]);
 		const char *off;
 		if (b == NULL) {
-			if (r && !other_isa(s, order[i]))
+			if (!other_isa(s, order[i]))
 				note(r, rs, "%s not linked in", order[i]);
 		} else if ((off = copy_removed_by(s, order[i])) != NULL) {
-			if (r)
-				note(r, rs, "%s=0", off);
+			note(r, rs, "%s=0", off);
 		} else if (!usable(s, b)) {
-			if (r)
-				note_unusable(s, r, rs, order[i]);
+			note_unusable(s, r, rs, b);
 		} else {
-			if (r)
-				note_usable(r, rs, order[i]);
+			note_usable(r, rs, b);
 			return b;
 		}
 	}
 	return NULL;
+}
+
+static int in_default_order(const char *name)
+{
+	for (int i = 0; i < COPY_MAX; i++)
+		if (default_order[i] && strcmp(default_order[i], name) == 0)
+			return 1;
+	return 0;
 }
 
 static const struct pmem_backend *choose_copy(struct sel *s)
@@ -437,20 +532,18 @@ static const struct pmem_backend *choose_copy(struct sel *s)
 		note_forced(s, b, r, rs);
 		return b;
 	}
-	const struct copy_pref *pref = copy_pref_for(s->in->cpu->vendor);
-	const struct pmem_backend *b = pick_copy(s, pref->order, r, rs);
-	if (b && pref->why) {
-		const struct copy_pref *def = copy_pref_for("");
-		if (pick_copy(s, def->order, NULL, 0) != b)
-			note(r, rs, "%s", pref->why);
-	}
-	if (b)
+	const struct copy_row *row = copy_row_for(s->in->cpu);
+	const struct pmem_backend *b = pick_copy(s, row ? row->order :
+			default_order, r, rs);
+	if (b) {
+		note(r, rs, "%s", row ? row->measured : DEFAULT_WHY);
 		return b;
-	/* Something else linked in (not in the tables), else built-in. */
+	}
+	/* Something else linked in (not in the orders), else built-in. */
 	for (const struct pmem_backend *const *p = s->in->backends; p && *p;
 			p++)
 		if ((*p)->kind == PMEM_BACKEND_COPY &&
-				pmem_select_needs((*p)->name) == NULL &&
+				!in_default_order((*p)->name) &&
 				usable(s, *p)) {
 			note(r, rs, "%s usable", (*p)->name);
 			return *p;
@@ -475,13 +568,14 @@ static void choose_threshold(struct sel *s)
 		note(r, rs, "PMEM_NO_MOVNT=1: all copies temporal");
 		return;
 	}
-	/* msync-fallback is for mappings that are not pmem: msync writes back
-	 * the pages flush() is given, and non-temporal stores bypass flush()
-	 * for the body of a copy, so every byte must be stored temporally. */
-	if (strcmp(s->out->choice.flush->name, "msync-fallback") == 0) {
+	/* A flush that cannot make non-temporal stores durable (msync writes
+	 * back only the pages flush() is given; an NT body bypasses flush())
+	 * needs every byte stored temporally. */
+	const struct pmem_backend *f = s->out->choice.flush;
+	if (f->caps & PMEM_BACKEND_CAP_NO_NT) {
 		c->movnt = 0;
 		c->movnt_threshold = SIZE_MAX;
-		note(r, rs, "msync-fallback: all copies temporal");
+		note(r, rs, "%s: all copies temporal", f->name);
 		return;
 	}
 	const char *t = env(s, "PMEM_MOVNT_THRESHOLD");

@@ -14,7 +14,10 @@
  *
  * The descriptor grows only at its end.  `abi_version` and `size` say which
  * fields a plugin knows: the library accepts any version up to its own and
- * a size at least that of version 1, and refuses newer or smaller ones.
+ * a size at least that of version 1, and refuses newer or smaller ones.  It
+ * copies the first min(size, sizeof) bytes into its own storage and reads
+ * the fields a plugin did not know as zero (version 1: no cpu_needs, no
+ * caps).
  */
 #ifndef LIBPMEM_BACKEND_H
 #define LIBPMEM_BACKEND_H 1
@@ -26,7 +29,7 @@
 extern "C" {
 #endif
 
-#define PMEM_BACKEND_ABI_VERSION 1
+#define PMEM_BACKEND_ABI_VERSION 2
 
 /* Name of the function a plugin exports; see pmem_backend_entry_fn. */
 #define PMEM_BACKEND_ENTRY_SYMBOL "pmem_backend_entry"
@@ -50,6 +53,11 @@ enum pmem_backend_kind {
 #define PMEM_CPU_MOVDIR64B	(1ULL << 9)
 #define PMEM_CPU_ERMS		(1ULL << 10)
 #define PMEM_CPU_FSRM		(1ULL << 11)
+/* Not a CPUID bit but a fact of the vendor's manual: CLFLUSH is ordered
+ * with later writes (Intel SDM vol. 3A, memory ordering), so a CLFLUSH is
+ * complete before any later store is seen.  Unset on AMD, whose APM orders
+ * CLFLUSH only by MFENCE (docs/durability.md). */
+#define PMEM_CPU_CLFLUSH_ORDERED	(1ULL << 12)
 /* AArch64, from the kernel's hwcaps (getauxval), bits 32 and up. */
 #define PMEM_CPU_DC_CVAC	(1ULL << 32)	/* EL0 may clean to PoC */
 #define PMEM_CPU_DCPOP		(1ULL << 33)	/* DC CVAP (HWCAP_DCPOP) */
@@ -63,6 +71,30 @@ struct pmem_cpu {
 	unsigned family;	/* display family (base + extended); 0 on ARM */
 	unsigned model;		/* display model (base + extended); 0 on ARM */
 };
+
+/*
+ * Capabilities: facts about a backend the library acts on (it never looks
+ * at names).  Bits not listed here are refused; later versions add more.
+ */
+/* Flush kind: flush() writes back no cache lines (nop, msync).  When it is
+ * the chosen flush, pmem_deep_flush uses a flush instruction of its own. */
+#define PMEM_BACKEND_CAP_NO_WRITEBACK	(1u << 0)
+/* Flush kind: non-temporal stores are not made durable by it (msync sees
+ * only the pages flush() is given): with it every copy is temporal. */
+#define PMEM_BACKEND_CAP_NO_NT		(1u << 1)
+/* Flush kind: right only where the CPU caches are in the persistence
+ * domain (eADR, pmem_has_auto_flush); chosen then and for PMEM_NO_FLUSH=1. */
+#define PMEM_BACKEND_CAP_EADR_ONLY	(1u << 2)
+/* Flush kind: for mappings whose stores reach storage through the kernel's
+ * page cache (no DAX); the automatic choice when no flush instruction is
+ * usable. */
+#define PMEM_BACKEND_CAP_PAGE_CACHE	(1u << 3)
+/* Flush kind: flush() is ordered with later stores on a CPU with
+ * PMEM_CPU_CLFLUSH_ORDERED (clflush).  There the library never calls
+ * drain() after it, and every non-temporal copy ends with its own SFENCE,
+ * since non-temporal stores are not ordered by CLFLUSH. */
+#define PMEM_BACKEND_CAP_ORDERED_FLUSH	(1u << 4)
+#define PMEM_BACKEND_CAPS_KNOWN		0x1fu
 
 /* Writes back every cache line that overlaps [addr, addr + len). */
 typedef void pmem_flush_fn(const void *addr, size_t len);
@@ -105,6 +137,16 @@ struct pmem_backend {
 			pmem_flush_fn *flush);
 	/* Fills len bytes with (unsigned char)c, same rules.  Returns dst. */
 	void *(*memset_nt)(void *dst, int c, size_t len, pmem_flush_fn *flush);
+
+	/* -- version 2 -- */
+	/*
+	 * The PMEM_CPU_* bits the backend's code needs, all of them.  The
+	 * library runs the probe only on a CPU that has every one, and says
+	 * "needs ..." from this field (pmem-info, refusals).  0: none.
+	 */
+	uint64_t cpu_needs;
+	uint32_t caps;		/* PMEM_BACKEND_CAP_* bits */
+	uint32_t reserved2;	/* zero */
 };
 
 /* What a plugin exports under PMEM_BACKEND_ENTRY_SYMBOL. */
@@ -122,7 +164,13 @@ struct pmem_backend_choice {
 	int movnt;		/* 0: PMEM_NO_MOVNT=1 or msync-fallback */
 };
 
-/* The choice made at start-up.  Never NULL. */
+/*
+ * The choice made at start-up.  Never NULL.  Called from a probe or entry
+ * function while the library is still choosing (from that thread), it
+ * returns a placeholder: the built-in backends with the reason "start-up
+ * selection in progress".  pmem_backend_get_cpu() is always safe: the CPU
+ * is read before any probe runs.
+ */
 const struct pmem_backend_choice *pmem_backend_get_choice(void);
 
 /* The CPU features the library saw. */

@@ -39,6 +39,14 @@ static inline void checkasm_cpu(struct pmem_cpu *cpu)
 		f |= PMEM_CPU_SSE2;
 	if (d & (1u << 19))
 		f |= PMEM_CPU_CLFLUSH;
+	{
+		unsigned v[4];	/* vendor: ebx, edx, ecx of leaf 0 */
+		__get_cpuid(0, &v[3], &v[0], &v[2], &v[1]);
+		/* Intel's SDM orders CLFLUSH with writes; AMD's APM not. */
+		if ((f & PMEM_CPU_CLFLUSH) &&
+		    memcmp(v, "GenuineIntel", 12) == 0)
+			f |= PMEM_CPU_CLFLUSH_ORDERED;
+	}
 	if (c & (1u << 27))	/* OSXSAVE */
 		xcr0 = checkasm_xgetbv0();
 	int ymm = (xcr0 & 0x06) == 0x06;	/* SSE and AVX state */

@@ -223,6 +223,43 @@ Test(log, concurrent_changes, .init = reset)
 	cr_expect_eq(v, PMEM_LOG_LEVEL_FATAL, "last value set: 1999 %% 2");
 }
 
+/* A log function that calls a libpmem function that fails (and so logs
+ * an error): the message raised inside it is not delivered to it again,
+ * or it would recurse until the stack runs out (issue #10 item 16). */
+static int reentered, depth, max_depth;
+
+static void calls_failing(enum pmem_log_level level, const char *file,
+		unsigned line, const char *func, const char *msg)
+{
+	(void)level, (void)file, (void)line, (void)func, (void)msg;
+	reentered++;
+	if (++depth > max_depth)
+		max_depth = depth;
+	if (depth < 4) {	/* so that the test fails, not crashes */
+		pmem_map_file(NULL, 0, 0, 0, NULL, NULL);
+		pmem_log_set_threshold(PMEM_LOG_THRESHOLD, 99);
+	}
+	depth--;
+}
+
+Test(log, function_calling_failing_function_not_reentered, .init = reset)
+{
+	cr_assert_eq(pmem_log_set_function(calls_failing), 0);
+	pmem_log_set_threshold(PMEM_LOG_THRESHOLD, PMEM_LOG_LEVEL_ERROR);
+	reentered = max_depth = 0;
+	errno = 0;
+	cr_expect_null(pmem_map_file("/nonexistent/reenter", 0, 0, 0, NULL,
+			NULL));
+	cr_expect_eq(errno, ENOENT, "errno changed by the log function");
+	cr_expect_eq(max_depth, 1, "log function entered %d deep",
+			max_depth);
+	cr_expect_eq(reentered, 1);
+	/* The guard is per call: the next message arrives. */
+	PMEM_LOG(ERROR, "after");
+	cr_expect_eq(reentered, 2);
+	cr_expect_eq(max_depth, 1);
+}
+
 /* Runs fn with stderr going to a file; returns what was written. */
 static char captured[8192];
 static const char *capture_stderr(void (*fn)(void))
@@ -277,6 +314,17 @@ static void setup_dir(void)
 static void teardown_dir(void)
 {
 	tmpdir_remove(dir);
+}
+
+static int entries_in(const char *d)
+{
+	DIR *dd = opendir(d);
+	cr_assert_not_null(dd);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(dd));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(dd);
+	return n;
 }
 
 /* Sets the variables, re-reads them as at start-up, makes noise, and
@@ -356,6 +404,57 @@ Test(debug_log, unusable_file_falls_back_to_stderr, .init = setup_dir,
 	setenv("PMEM_LOG_FILE", "/nonexistent/dir/log", 1);
 	pmem_log_reset();
 	const char *s = capture_stderr(noisy);
+	cr_expect_neq(strstr(s, "an error"), NULL, "%s", s);
+}
+
+/* A PMEM_LOG_FILE longer than a path may be is refused, not cut to
+ * another name (which could be a file that exists): the log goes to
+ * standard error, after a line that says why (issue #10 item 16). */
+static void long_name_then_noise(void)
+{
+	pmem_log_reset();
+	noisy();
+}
+
+Test(debug_log, too_long_file_name_refused, .init = setup_dir,
+		.fini = teardown_dir)
+{
+	/* dir/././.../abcdefghij: cut at 4095 bytes it would name
+	 * dir/abcde, a file that can be made. */
+	static char f[5000];
+	int n = snprintf(f, sizeof(f), "%s/", dir);
+	while (n < 4090)
+		n += snprintf(f + n, sizeof(f) - n, "./");
+	if (n > 4090)
+		n -= 1, f[n - 1] = '/';	/* odd start: "././/" */
+	snprintf(f + n, sizeof(f) - n, "abcdefghij");
+	cr_assert_gt(strlen(f), 4095);
+	setenv("PMEM_LOG_LEVEL", "1", 1);
+	setenv("PMEM_LOG_FILE", f, 1);
+	const char *s = capture_stderr(long_name_then_noise);
+	cr_expect_eq(entries_in(dir), 0, "a file was made in %s", dir);
+	cr_expect_neq(strstr(s, "PMEM_LOG_FILE"), NULL, "no reason: %s", s);
+	cr_expect_neq(strstr(s, "too long"), NULL, "no reason: %s", s);
+	cr_expect_neq(strstr(s, "an error"), NULL, "not on stderr: %s", s);
+	/* A trailing - adds the process ID: that must fit too. */
+	f[4092] = '\0';
+	strcat(f, "x-");	/* 4094 bytes, + a pid of 2 digits or more */
+	cr_assert_eq(strlen(f), 4094);
+	setenv("PMEM_LOG_FILE", f, 1);
+	s = capture_stderr(long_name_then_noise);
+	cr_expect_eq(entries_in(dir), 0, "a file was made in %s", dir);
+	cr_expect_neq(strstr(s, "too long"), NULL, "no reason: %s", s);
+}
+
+/* A file that cannot be opened: stderr, and a line saying why. */
+Test(debug_log, unopenable_file_says_why, .init = setup_dir,
+		.fini = teardown_dir)
+{
+	setenv("PMEM_LOG_LEVEL", "1", 1);
+	setenv("PMEM_LOG_FILE", "/nonexistent/dir/log", 1);
+	const char *s = capture_stderr(long_name_then_noise);
+	cr_expect_neq(strstr(s, "/nonexistent/dir/log"), NULL, "%s", s);
+	cr_expect_neq(strstr(s, "No such file"), NULL, "%s", s);
 	cr_expect_neq(strstr(s, "an error"), NULL, "%s", s);
 }
 

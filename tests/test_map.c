@@ -12,6 +12,8 @@
 #include <limits.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -86,6 +88,14 @@ static struct bad bad_inputs[] = {
 	{ "dangling symlink", K_DANGLING, 0, 0, 0, ENOENT },
 	{ "dangling symlink, CREATE|EXCL", K_DANGLING, 4096, C | X, 0,
 		EEXIST },
+	/* The target it created is removed again (issue #10 item 14). */
+	{ "dangling symlink, CREATE, 1 TiB", K_DANGLING, (size_t)1 << 40, C,
+		0, ENOSPC },
+	/* A failed call leaves an existing file as it was (item 15). */
+	{ "existing file, CREATE, 1 TiB", K_FILE, (size_t)1 << 40, C, 0,
+		ENOSPC },
+	{ "existing file, CREATE|SPARSE, 2^62", K_FILE, (size_t)1 << 62,
+		C | S, 0, ENOMEM },
 	{ "path longer than PATH_MAX", K_TOO_LONG, 0, 0, 0, ENAMETOOLONG },
 	{ "path longer than PATH_MAX, CREATE", K_TOO_LONG, 4096, C, 0,
 		ENAMETOOLONG },
@@ -279,6 +289,8 @@ ParameterizedTest(struct bad *b, map, bad_input, .init = setup,
 		struct stat st;
 		cr_assert_eq(stat(p, &st), 0);
 		cr_expect_eq(st.st_size, 4096, "%s: file resized", b->name);
+		cr_expect_eq(st.st_blocks, 0, "%s: blocks left allocated",
+				b->name);
 	}
 }
 
@@ -560,6 +572,129 @@ Test(map, file_created_by_failed_call_is_removed, .init = setup,
 	cr_assert_null(pmem_map_file(p, (size_t)1 << 40, C, 0600, NULL,
 			NULL));
 	cr_expect_eq(access(p, F_OK), 0, "existing file removed");
+}
+
+/* A dangling symbolic link with CREATE: the target is created and
+ * mapped; a later failure removes the target, not the link. */
+Test(map, create_through_dangling_symlink, .init = setup, .fini = teardown)
+{
+	char link[512], target[512];
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(target, sizeof(target), "%s/sub", dir);
+	cr_assert_eq(mkdir(target, 0755), 0);
+	snprintf(target, sizeof(target), "%s/sub/target", dir);
+	/* relative, through a second link */
+	char link2[512];
+	snprintf(link2, sizeof(link2), "%s/sub/link2", dir);
+	cr_assert_eq(symlink("target", link2), 0);
+	cr_assert_eq(symlink("sub/link2", link), 0);
+	cr_assert_null(pmem_map_file(link, (size_t)1 << 40, C, 0600, NULL,
+			NULL));
+	cr_expect_eq(errno, ENOSPC);
+	cr_expect_neq(access(target, F_OK), 0, "target left behind");
+	struct stat st;
+	cr_expect_eq(lstat(link, &st), 0, "the link itself removed");
+	cr_expect_eq(lstat(link2, &st), 0, "the second link removed");
+	size_t mapped;
+	void *a = map_ok(link, 8192, C, 0600, &mapped, NULL);
+	cr_expect_eq(stat(target, &st), 0, "target not created");
+	cr_expect_eq(st.st_size, 8192);
+	pmem_unmap(a, mapped);
+	/* A link loop is refused, as open(2) refuses it. */
+	char loop[512];
+	snprintf(loop, sizeof(loop), "%s/loop", dir);
+	cr_assert_eq(symlink("loop", loop), 0);
+	cr_expect_null(pmem_map_file(loop, 4096, C, 0600, NULL, NULL));
+	cr_expect_eq(errno, ELOOP);
+}
+
+static unsigned long vm_size(void)
+{
+	char buf[4096];
+	cr_assert_eq(read_file("/proc/self/status", buf, sizeof(buf)), 0);
+	const char *v = strstr(buf, "VmSize:");
+	cr_assert_not_null(v);
+	return strtoul(v + 7, NULL, 10) * 1024;
+}
+
+/* Out of address space (ulimit -v): the failed CREATE leaves the file it
+ * found as it was, size and bytes (issue #10 item 15). */
+Test(map, failed_create_under_rlimit_as_changes_nothing, .init = setup,
+		.fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/f", dir);
+	static char before[100 * 1024], after[sizeof(before)];
+	for (size_t i = 0; i < sizeof(before); i++)
+		before[i] = (char)('a' + i % 26);
+	int fd = open(p, O_RDWR | O_CREAT, 0600);
+	cr_assert_eq(write(fd, before, sizeof(before)), sizeof(before));
+	close(fd);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* 1 MiB more than now: less than the mapping's 2 MiB
+		 * alignment slack, so the reservation fails. */
+		struct rlimit rl;
+		getrlimit(RLIMIT_AS, &rl);
+		rl.rlim_cur = vm_size() + (1 << 20);
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(10);
+		errno = 0;
+		void *a = pmem_map_file(p, 4096, C, 0600, NULL, NULL);
+		_exit(a ? 11 : errno == ENOMEM ? 0 : 12);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "child died: status 0x%x", st);
+	cr_expect_eq(WEXITSTATUS(st), 0, "child: 10 setrlimit, 11 mapped, "
+			"12 not ENOMEM: %d", WEXITSTATUS(st));
+	struct stat sb;
+	cr_assert_eq(stat(p, &sb), 0);
+	cr_expect_eq(sb.st_size, (off_t)sizeof(before), "resized to %lld",
+			(long long)sb.st_size);
+	fd = open(p, O_RDONLY);
+	cr_assert_eq(read(fd, after, sizeof(after)), sizeof(after));
+	close(fd);
+	cr_expect_eq(memcmp(before, after, sizeof(before)), 0,
+			"contents changed");
+}
+
+/* A character device that is not Device DAX is refused before it is
+ * opened for writing: as a user who may only read it, the answer is
+ * EINVAL, not open's EACCES (issue #10 item 17). */
+Test(map, non_dax_chardev_not_opened, .init = setup, .fini = teardown)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/null", dir);
+	if (mknod(p, S_IFCHR | 0444, makedev(1, 3)) != 0)
+		cr_skip_test("SKIP non_dax_chardev_not_opened: mknod: %s",
+				strerror(errno));
+	int flags[] = { 0, C, C | S };
+	size_t lens[] = { 0, 4096, 4096 };
+	for (int i = 0; i < 3; i++) {
+		pid_t pid = fork();
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			if (become_nobody() != 0)
+				_exit(10);
+			errno = 0;
+			void *a = pmem_map_file(p, lens[i], flags[i], 0600,
+					NULL, NULL);
+			_exit(a ? 11 : errno);
+		}
+		int st;
+		cr_assert_eq(waitpid(pid, &st, 0), pid);
+		cr_assert(WIFEXITED(st));
+		cr_expect_eq(WEXITSTATUS(st), EINVAL, "flags 0x%x: %d (%s)",
+				flags[i], WEXITSTATUS(st),
+				strerror(WEXITSTATUS(st)));
+	}
+	/* /dev/zero and /dev/null as root: EINVAL too. */
+	cr_expect_null(pmem_map_file("/dev/zero", 0, 0, 0, NULL, NULL));
+	cr_expect_eq(errno, EINVAL);
+	cr_expect_null(pmem_map_file("/dev/null", 4096, C, 0, NULL, NULL));
+	cr_expect_eq(errno, EINVAL);
 }
 
 Test(map, regular_file_not_registered, .init = setup, .fini = teardown)

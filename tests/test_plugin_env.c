@@ -127,7 +127,7 @@ Test(pmem_info_env, automatic)
 	}
 	/* The plugins of the build tree are found and listed. */
 	char want[PATH_MAX + 64];
-	snprintf(want, sizeof(want), "/backends/nt-sse2.so\n");
+	snprintf(want, sizeof(want), "/backends/nt-sse2.so [needs SSE2]\n");
 	cr_assert(strstr(out, want) != NULL, "no plugin list in\n%s", out);
 }
 
@@ -485,4 +485,128 @@ Test(pmem_info_env, setuid_ignores_code_loading_variables)
 	cr_assert(has_line(r.out, "flush: clflush (forced by PMEM_BACKEND)"),
 			"%s", r.out);
 	cr_assert(strstr(r.out, "\ncopy: good_copy (forced") != NULL);
+}
+
+/* ---- start-up in a program linked to libpmem.so (issue #10 items 6, 7,
+ * 12): tests/helpers/startup_report prints errno at main and the choice;
+ * run_env kills it after run_timeout seconds, so a hang fails. ---------- */
+
+static char helper[PATH_MAX + 64];
+
+static const char *run_helper(const char *const env[])
+{
+	snprintf(helper, sizeof(helper), "%s/helpers/startup_report",
+			test_dir());
+	cr_assert_eq(access(helper, X_OK), 0, "%s not built", helper);
+	run_timeout = 20;
+	char *argv[] = { helper, NULL };
+	cr_assert_eq(run_env(argv, env, &r), 0);
+	cr_assert_eq(r.status, 0, "start-up: exit %d (142 = hung, killed)\n"
+			"%s%s", r.status, r.out, r.err);
+	return r.out;
+}
+
+TestSuite(startup, .init = setup);
+
+/* A probe and an entry that call pmem_backend_get_cpu() and
+ * pmem_backend_get_choice() while the library is choosing. */
+Test(startup, probe_may_ask_the_library)
+{
+	char var[2 * PATH_MAX];
+	snprintf(var, sizeof(var), "PMEM_BACKEND=%s/probe_calls_lib.so",
+			plugins);
+	const char *out = run_helper((const char *const[]){ var, NULL });
+	cr_assert(has_line(out, "copy: probe_calls_lib"), "%s", out);
+	cr_assert(has_line(out, "refused: none"), "%s", out);
+}
+
+Test(startup, errno_is_left_as_found)
+{
+	char abi99[2 * PATH_MAX];
+	snprintf(abi99, sizeof(abi99), "PMEM_BACKEND=%s/abi99.so", plugins);
+	const char *out = run_helper((const char *const[]){ NULL });
+	cr_assert(has_line(out, "errno at main: 0"), "%s", out);
+	out = run_helper((const char *const[]){ "PMEM_BACKEND=bogus", NULL });
+	cr_assert(has_line(out, "errno at main: 0"), "%s", out);
+	out = run_helper((const char *const[]){ abi99, NULL });
+	cr_assert(has_line(out, "errno at main: 0"), "%s", out);
+	cr_assert(strstr(out, "declares ABI version 99") != NULL, "%s", out);
+}
+
+Test(startup, fifo_is_refused_not_waited_on)
+{
+	char dir[] = "/tmp/pmem-fifo-env-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char fifo[64], var[128], path[128];
+	snprintf(fifo, sizeof(fifo), "%s/pipe.so", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	snprintf(var, sizeof(var), "PMEM_BACKEND=%s", fifo);
+	const char *out = run_helper((const char *const[]){ var, NULL });
+	cr_assert(strstr(out, "pipe.so: not a regular file") != NULL, "%s",
+			out);
+	snprintf(path, sizeof(path), "PMEM_BACKEND_PATH=%s", dir);
+	out = run_helper((const char *const[]){ "PMEM_BACKEND=pipe", path,
+			NULL });
+	cr_assert(strstr(out, "pipe.so: not a regular file") != NULL, "%s",
+			out);
+	unlink(fifo);
+	rmdir(dir);
+}
+
+/* ---- pmem-info output a plugin cannot forge (item 18) ---------------- */
+
+Test(pmem_info_env, hostile_name_is_escaped)
+{
+	char var[2 * PATH_MAX];
+	snprintf(var, sizeof(var), "PMEM_BACKEND_PATH=%s", plugins);
+	const char *env[] = { "PMEM_BACKEND=evil_name", var, NULL };
+	char *argv[] = { info, NULL };
+	cr_assert_eq(run_env(argv, env, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	char got[1024];
+	cr_assert_null(line_starting(r.out, "refused: forged", got,
+			sizeof(got)), "forged line in\n%s", r.out);
+	cr_assert(has_line(r.out, "copy: evil\\nrefused: forged \\xff (forced "
+			"by PMEM_BACKEND, plugin)"), "%s", r.out);
+
+	char *jargv[] = { info, "--json", NULL };
+	cr_assert_eq(run_env(jargv, env, &r), 0);
+	cr_assert_eq(r.status, 0);
+	char tmp[] = "/tmp/pmem-info-evil-XXXXXX";
+	int fd = mkstemp(tmp);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, r.out, strlen(r.out)), (ssize_t)strlen(r.out));
+	close(fd);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
+			"d=json.load(open(sys.argv[1], encoding=\"utf-8\", "
+			"errors=\"strict\")); "
+			"assert d[\"copy\"][\"name\"] == \"evil\\nrefused: "
+			"forged \\ufffd\", d[\"copy\"]' %s", tmp);
+	int st = system(cmd);
+	unlink(tmp);
+	cr_assert_eq(st, 0, "invalid UTF-8 or JSON:\n%s", r.out);
+}
+
+/* PMEM_BACKEND_PATH=/x/sub:/x: /x is another directory, not a part of
+ * /x/sub already listed. */
+Test(pmem_info_env, subdirectory_first_does_not_hide_parent)
+{
+	char dir[] = "/tmp/pmem-info-sub-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char cmd[4 * PATH_MAX], var[256];
+	snprintf(cmd, sizeof(cmd), "mkdir %s/sub && cp %s/good_flush.so "
+			"%s/sub/ && cp %s/good_copy.so %s/", dir, plugins, dir,
+			plugins, dir);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(var, sizeof(var), "PMEM_BACKEND_PATH=%s/sub:%s", dir, dir);
+	char *argv[] = { info, NULL };
+	cr_assert_eq(run_env(argv, (const char *const[]){ var, NULL }, &r), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+	char want[512];
+	snprintf(want, sizeof(want), "%s/sub/good_flush.so", dir);
+	cr_assert(strstr(r.out, want) != NULL, "%s", r.out);
+	snprintf(want, sizeof(want), "%s/good_copy.so", dir);
+	cr_assert(strstr(r.out, want) != NULL, "%s hidden:\n%s", dir, r.out);
 }

@@ -6,8 +6,9 @@
  * Both run as children of this program (the selection happens at start-
  * up, so the environment must be set before exec).  Each child runs the
  * same deterministic sequence of public copy, fill and persist calls over
- * sizes and alignments, and prints which backend objects were chosen
- * (dladdr: the plugin file, or this executable) and a hash of the buffer.
+ * sizes and alignments, and prints which backend code was chosen (dladdr of
+ * its functions: the plugin file, or this executable; the descriptor
+ * itself is the library's copy) and a hash of the buffer.
  * The hashes must agree with each other and with plain memmove/memset.
  */
 #include <criterion/criterion.h>
@@ -167,8 +168,9 @@ __attribute__((constructor)) static void child(void)
 	unsigned char *src = shared_buf(SRC_SIZE);
 	uint64_t h = sequence(buf, src, lib_copy, lib_set, 1);
 	printf("flush=%s flushobj=%s copy=%s copyobj=%s hash=%016llx "
-			"refusal=%s\n", c->flush->name, object_of(c->flush),
-			c->copy->name, object_of(c->copy),
+			"refusal=%s\n", c->flush->name,
+			object_of((const void *)c->flush->flush),
+			c->copy->name, object_of((const void *)c->copy->memmove_nt),
 			(unsigned long long)h, c->refusal ? "yes" : "no");
 	fflush(stdout);
 	_exit(0);
@@ -215,7 +217,8 @@ static void same_as_static(const char *name)
 	cr_assert_eq(pmem_backend_load(real, &b), 0, "%s", pmem_errormsg());
 	cr_assert_str_eq(b->name, name);
 	if (!b->probe(pmem_backend_get_cpu())) {
-		const char *f = pmem_select_needs(name);
+		char need[128];
+		const char *f = pmem_select_needs(b, need, sizeof(need));
 		SKIP_VISIBLY("%s: CPU lacks %s", name,
 				f ? f : "what its probe needs");
 	}

@@ -35,6 +35,10 @@ static void read_all(int fd, char *buf, size_t size)
 	close(fd);
 }
 
+/* Seconds a child may run: one that hangs (a start-up that blocks) is
+ * killed by SIGALRM and fails with status 128 + 14, never stalls. */
+static unsigned run_timeout = 60;
+
 /* Runs argv[0] (a path) with the environment described above.  stdout is
  * read to EOF first, so the program must keep stderr small. */
 __attribute__((unused))
@@ -64,6 +68,7 @@ static int run_env(char *const argv[], const char *const add[],
 		close(err[0]);
 		close(out[1]);
 		close(err[1]);
+		alarm(run_timeout);	/* survives execve */
 		execve(argv[0], argv, envp);
 		_exit(127);
 	}

@@ -4,7 +4,7 @@
 # <libpmem_backend.h> only, then loaded with PMEM_BACKEND=<path>.
 #
 # This CPU may lack MOVDIR64B: then the library must refuse the plugin for
-# its probe's reason (pmem_backend_get_choice()->refusal), keep working, and
+# what its cpu_needs says it needs (pmem_backend_get_choice()->refusal), keep working, and
 # the correctness run of the real instruction is skipped visibly.  The same
 # source built with -DMOVDIR64B_EMULATE (each 64-byte store done in C) is
 # always accepted and checked against memmove/memset, also when named
@@ -88,7 +88,7 @@ if grep -qw movdir64b /proc/cpuinfo; then
 	run_check "movdir64b (CPU has MOVDIR64B): accepted, copies match" \
 		PMEM_BACKEND="$PLUGIN"
 else
-	run_check "movdir64b refused for its probe, library keeps working" \
+	run_check "movdir64b refused (needs MOVDIR64B), library keeps working" \
 		PMEM_BACKEND="$PLUGIN"
 fi
 PLUGIN=$D/src/movdir64b-emulated.so

@@ -22,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "pmem-info/calibrate.h"
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "cpu.h"
@@ -46,7 +47,7 @@ static int json;
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: pmem-info [--json] [PATH]\n"
+"usage: pmem-info [--json] [PATH] | --calibrate [--quick]\n"
 "\n"
 "Without PATH: the flush and copy backends libpmem chose on this machine\n"
 "and why, the CPU features it saw, and every linked-in or plugin backend\n"
@@ -56,6 +57,8 @@ static void usage(FILE *f)
 "map it as persistent memory, and if not why.\n"
 "\n"
 "  --json   the same facts as one JSON object\n"
+"  --calibrate [--quick]  time the backend pairs and NT thresholds this\n"
+"           CPU runs (under 60 s) and print the fastest; changes nothing\n"
 "  --help   this text\n"
 "\n"
 "Exit status: 0 done (PATH would be pmem), 1 PATH would not be pmem,\n"
@@ -64,24 +67,82 @@ static void usage(FILE *f)
 
 /* ---- JSON output ----------------------------------------------------- */
 
-static void jstr(const char *s)
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+static int utf8_len(const unsigned char *s)
 {
-	if (s == NULL) {
+	unsigned c = s[0];
+	int n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 :
+		c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 3) {
+		unsigned v = (c & 0x0f) << 12 | (s[1] & 0x3fu) << 6;
+		if (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))
+			return 0;	/* overlong or a surrogate */
+	}
+	if (n == 4) {
+		unsigned v = (c & 0x07) << 18 | (s[1] & 0x3fu) << 12;
+		if (v < 0x10000 || v > 0x10ffff)
+			return 0;
+	}
+	return n;
+}
+
+/* A JSON string: valid UTF-8 kept, every invalid byte as U+FFFD. */
+static void jstr(const char *str)
+{
+	if (str == NULL) {
 		fputs("null", stdout);
 		return;
 	}
+	const unsigned char *s = (const unsigned char *)str;
 	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+	while (*s) {
+		int n = utf8_len(s);
+		if (n == 0) {
+			fputs("\\ufffd", stdout);
+			s++;
+		} else if (*s == '"' || *s == '\\') {
+			printf("\\%c", *s++);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			printf("\\u%04x", *s++);
+		} else {
+			fwrite(s, 1, (size_t)n, stdout);
+			s += n;
+		}
 	}
 	putchar('"');
 }
+
+/* For the text output: control characters as \n or \xNN, so a name
+ * cannot start a line of its own (a forged "refused:"), and bytes that
+ * are not UTF-8 as \xNN. */
+static const char *tstr(const char *str, char *buf, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t used = 0;
+	while (*s && used + 5 < size) {
+		int n = utf8_len(s);
+		if (*s == '\n') {
+			used += (size_t)snprintf(buf + used, size - used,
+					"\\n");
+			s++;
+		} else if (n == 0 || *s < 0x20 || *s == 0x7f) {
+			used += (size_t)snprintf(buf + used, size - used,
+					"\\x%02x", *s++);
+		} else {
+			while (n-- > 0 && used + 1 < size)
+				buf[used++] = (char)*s++;
+		}
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
+/* Up to four escaped strings per printf call. */
+#define T(i, s) tstr((s), tbuf[i], sizeof(tbuf[i]))
+static char tbuf[4][2048];
 
 /* Prints `"key": ` preceded by a comma unless first. */
 static void jkey(int *first, const char *key)
@@ -108,6 +169,10 @@ struct found {
 
 static struct found found[256];
 static unsigned nfound;
+/* Directories already scanned, by real path: /x/sub before /x must not
+ * hide /x (a prefix is not the same directory). */
+static char scanned[64][PATH_MAX];
+static unsigned nscanned;
 
 static int is_so(const struct dirent *d)
 {
@@ -120,10 +185,11 @@ static void scan_dir(const char *dir)
 	char real[PATH_MAX];
 	if (realpath(dir, real) == NULL)
 		return;
-	for (unsigned i = 0; i < nfound; i++)	/* listed twice in the path */
-		if (strncmp(found[i].path, real, strlen(real)) == 0 &&
-				found[i].path[strlen(real)] == '/')
+	for (unsigned i = 0; i < nscanned; i++)	/* listed twice */
+		if (strcmp(scanned[i], real) == 0)
 			return;
+	if (nscanned < sizeof(scanned) / sizeof(*scanned))
+		strcpy(scanned[nscanned++], real);
 	struct dirent **list;
 	int n = scandir(real, &list, is_so, alphasort);
 	if (n < 0)
@@ -174,20 +240,31 @@ static int stem_len(const char *path)
 	return (int)strlen(strrchr(path, '/') + 1) - 3;
 }
 
+/* " [needs AVX+AVX2]" from the descriptor, or "". */
+static const char *needs_note(const struct pmem_backend *b)
+{
+	static char buf[160];
+	char f[128];
+	buf[0] = '\0';
+	if (pmem_select_needs(b, f, sizeof(f)))
+		snprintf(buf, sizeof(buf), " [needs %s]", f);
+	return buf;
+}
+
 static void print_choice_text(const struct pmem_backend_choice *c,
 		const struct pmem_cpu *cpu)
 {
 	char feats[256];
-	printf("flush: %s (%s)\n", c->flush->name, c->flush_reason);
-	printf("copy: %s (%s)\n", c->copy->name, c->copy_reason);
+	printf("flush: %s (%s)\n", T(0, c->flush->name), T(1, c->flush_reason));
+	printf("copy: %s (%s)\n", T(0, c->copy->name), T(1, c->copy_reason));
 	if (c->movnt)
 		printf("movnt threshold: %zu\n", c->movnt_threshold);
 	else
 		printf("movnt threshold: off (every copy temporal)\n");
 	if (c->refusal)
-		printf("refused: %s\n", c->refusal);
+		printf("refused: %s\n", T(0, c->refusal));
 	printf("auto flush: %s\n", pmem_has_auto_flush() == 1 ? "yes" : "no");
-	printf("cpu: %s family 0x%x model 0x%x\n", cpu->vendor, cpu->family,
+	printf("cpu: %s family 0x%x model 0x%x\n", T(0, cpu->vendor), cpu->family,
 			cpu->model);
 	printf("cpu features: %s\n",
 			pmem_cpu_features_str(cpu->features, feats,
@@ -195,21 +272,26 @@ static void print_choice_text(const struct pmem_backend_choice *c,
 	printf("backends (linked in):\n");
 	const struct pmem_backend *b;
 	for (unsigned i = 0; (b = pmem_backend_get_static(i)); i++)
-		printf("  %-16s %-5s  %-23s %s\n", b->name, kind_name(b->kind),
-				b->probe(cpu) ? "usable" :
-				"not usable on this CPU",
-				b->description ? b->description : "");
+		printf("  %-16s %-5s  %-23s %s%s\n", b->name,
+				kind_name(b->kind), pmem_select_usable(b, cpu) ?
+				"usable" : "not usable on this CPU",
+				b->description ? b->description : "",
+				needs_note(b));
 	printf("plugins:%s\n", nfound ? "" : " none found");
 	for (unsigned i = 0; i < nfound; i++) {
 		const struct found *f = &found[i];
+		char stem[PATH_MAX];
+		snprintf(stem, sizeof(stem), "%.*s", stem_len(f->path),
+				strrchr(f->path, '/') + 1);
 		if (f->b)
-			printf("  %-16s %-5s  %-23s %s\n", f->b->name,
+			printf("  %-16s %-5s  %-23s %s%s\n", T(0, f->b->name),
 					kind_name(f->b->kind),
-					f->b->probe(cpu) ? "usable" :
-					"not usable on this CPU", f->path);
+					pmem_select_usable(f->b, cpu) ?
+					"usable" : "not usable on this CPU",
+					T(1, f->path), needs_note(f->b));
 		else
-			printf("  %-16.*s refused: %s\n", stem_len(f->path),
-					strrchr(f->path, '/') + 1, f->why);
+			printf("  %-16s refused: %s\n", T(0, stem),
+					T(1, f->why));
 	}
 }
 
@@ -220,12 +302,37 @@ static void json_backend(const struct pmem_backend *b,
 	jstr(b->name);
 	printf(", \"kind\": ");
 	jstr(kind_name(b->kind));
-	printf(", \"usable\": %s, \"plugin\": ", b->probe(cpu) ? "true" :
-			"false");
+	printf(", \"usable\": %s, \"plugin\": ", pmem_select_usable(b, cpu) ?
+			"true" : "false");
 	jstr(path);
 	printf(", \"description\": ");
 	jstr(b->description);
-	printf("}");
+	char feats[256];
+	pmem_cpu_features_str(b->cpu_needs, feats, sizeof(feats));
+	printf(", \"needs\": [");
+	int n = 0;
+	for (char *save, *w = strtok_r(feats, " ", &save); w;
+			w = strtok_r(NULL, " ", &save)) {
+		printf("%s", n++ ? ", " : "");
+		jstr(w);
+	}
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} caps[] = {
+		{ PMEM_BACKEND_CAP_NO_WRITEBACK, "no-writeback" },
+		{ PMEM_BACKEND_CAP_NO_NT, "no-nt" },
+		{ PMEM_BACKEND_CAP_EADR_ONLY, "eadr-only" },
+		{ PMEM_BACKEND_CAP_PAGE_CACHE, "page-cache" },
+	};
+	printf("], \"caps\": [");
+	n = 0;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(*caps); i++)
+		if (b->caps & caps[i].bit) {
+			printf("%s", n++ ? ", " : "");
+			jstr(caps[i].name);
+		}
+	printf("]}");
 }
 
 static void print_choice_json(const struct pmem_backend_choice *c,
@@ -665,6 +772,8 @@ static int check_path(const char *path)
 int main(int argc, char **argv)
 {
 	const char *path = NULL;
+	if (argc > 1 && strcmp(argv[1], "--calibrate") == 0)
+		return pmem_info_calibrate(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 				strcmp(argv[i], "-h") == 0) {

@@ -33,4 +33,5 @@ PMEM_BACKEND_DESCRIPTOR(dc_cvac) = {
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.cpu_needs = PMEM_CPU_DC_CVAC,
 };

@@ -31,4 +31,5 @@ PMEM_BACKEND_DESCRIPTOR(dc_cvap) = {
 	.probe = probe,
 	.flush = flush,
 	.drain = drain,
+	.cpu_needs = PMEM_CPU_DCPOP,
 };

@@ -7,9 +7,11 @@ void good_flush_clflush(const void *addr, size_t len)
 	FOR_EACH_LINE(addr, len, pm_clflush);
 }
 
+/* MFENCE, as the real clflush drain where CLFLUSH is not ordered (AMD):
+ * right under both CLFLUSH rules of the model. */
 void good_drain(void)
 {
-	pm_sfence();
+	pm_mfence();
 }
 
 /* The missing fence. */

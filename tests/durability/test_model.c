@@ -57,12 +57,43 @@ Test(model, store_dirties_every_line_it_touches)
 	cr_assert_not_null(check_pending_ok(pm + 60, 8));
 }
 
-Test(model, clflush_is_durable_at_once)
+/* Intel SDM: CLFLUSH is ordered with later writes. */
+Test(model, clflush_is_durable_at_once_where_ordered)
 {
+	check_set_clflush_ordered(1);
 	pm_store_fill(pm, 1, 64);
 	pm_clflush(pm + 17);		/* any byte of the line */
 	cr_assert_eq(check_line(pm), CHECK_DURABLE);
 	cr_assert_null(check_durable(pm, 64));
+}
+
+/* AMD APM: only MFENCE orders CLFLUSH; SFENCE does not. */
+Test(model, clflush_waits_for_mfence_where_not_ordered)
+{
+	check_set_clflush_ordered(0);
+	pm_store_fill(pm, 1, 64);
+	pm_clflush(pm);
+	cr_assert_eq(check_line(pm), CHECK_FLUSHING);
+	cr_assert_null(check_pending_ok(pm, 64));
+	pm_sfence();
+	const char *v = check_durable(pm, 64);
+	cr_assert(v && strstr(v, "no MFENCE"), "%s", v ? v : "(durable)");
+	pm_nt_store8(pm + 64, 7);	/* an NT store completes at SFENCE */
+	pm_sfence();
+	cr_assert_eq(check_line(pm + 64), CHECK_DURABLE);
+	pm_mfence();
+	cr_assert_eq(check_line(pm), CHECK_DURABLE);
+	cr_assert_null(check_durable(pm, 128));
+}
+
+/* The rule after check_reset() is the CPU's, as the library runs. */
+Test(model, clflush_rule_follows_the_cpu)
+{
+	int ordered = (pmem_backend_get_cpu()->features &
+		       PMEM_CPU_CLFLUSH_ORDERED) != 0;
+	pm_store_fill(pm, 1, 64);
+	pm_clflush(pm);
+	cr_assert_eq(check_line(pm), ordered ? CHECK_DURABLE : CHECK_FLUSHING);
 }
 
 Test(model, clwb_and_clflushopt_need_sfence)
@@ -203,5 +234,49 @@ Test(model, check_plugins_record_events)
 	pm_store_fill(pm, 1, 100);
 	cr_assert_not_null(check_durable(pm, 100));
 	b->flush(pm, 100);
+	b->drain();
 	cr_assert_null(check_durable(pm, 100));
+}
+
+/* Bytes a backend writes without the primitives are seen (issue #10
+ * item 1): a line the model never heard of used to count as CLEAN. */
+Test(model, unrecorded_write_is_caught)
+{
+	memset(pm + 100, 0x42, 10);	/* behind the model's back */
+	pm_clflush(pm + 100);
+	pm_sfence();
+	const char *v = check_durable(pm + 64, 128);
+	cr_assert(v && strstr(v, "line +0x0 ") &&
+		  strstr(v, "without a recorded store"), "%s", v);
+	cr_assert_not_null(check_pending_ok(pm + 100, 10));
+	cr_assert_not_null(check_written(pm + 100, 10));
+}
+
+Test(model, unrecorded_bytes_next_to_recorded_ones_are_caught)
+{
+	pm_store_fill(pm, 1, 32);	/* half the line reported */
+	memset(pm + 32, 2, 32);		/* the other half not */
+	pm_clflush(pm);
+	const char *v = check_durable(pm, 64);
+	cr_assert(v && strstr(v, "without a recorded store") &&
+		  strstr(v, "byte +32 "), "%s", v);
+	v = check_written(pm, 64);
+	cr_assert(v && strstr(v, "byte +32 "), "%s", v);
+	cr_assert_null(check_written(pm, 32));
+}
+
+/* A write that leaves the value as it was changes no byte, so only the
+ * demand that every byte was recorded catches it. */
+Test(model, written_demands_every_byte_recorded)
+{
+	pm[5] = pm[5];
+	cr_assert_null(check_durable(pm, 64));
+	const char *v = check_written(pm, 64);
+	cr_assert(v && strstr(v, "line +0x0 ") && strstr(v, "byte +0 "),
+		  "%s", v);
+	pm_store_fill(pm + 1, 0, 200);
+	pm_nt_store4(pm + 0, 7);
+	pm_nt_store8(pm + 201, 7);
+	cr_assert_null(check_written(pm, 209));
+	cr_assert_not_null(check_written(pm, 210));
 }

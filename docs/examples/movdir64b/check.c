@@ -137,10 +137,10 @@ int main(int argc, char **argv)
 		return 1;
 
 	if (!p->probe(pmem_backend_get_cpu())) {
-		/* This CPU cannot run it: refused, for the probe's reason. */
+		/* This CPU cannot run it: refused, saying what it needs. */
 		CHECK(c->refusal && strstr(c->refusal, p->name) &&
-				strstr(c->refusal, "probe refuses this CPU"),
-				"refusal names %s and its probe: %s", p->name,
+				strstr(c->refusal, "needs MOVDIR64B"),
+				"refusal names %s and its need: %s", p->name,
 				c->refusal ? c->refusal : "(none)");
 		CHECK(strcmp(c->copy->name, p->name) != 0,
 				"refused plugin is not the copy backend");

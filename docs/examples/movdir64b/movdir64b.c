@@ -141,6 +141,11 @@ static const struct pmem_backend movdir64b = {
 	.probe = probe,
 	.memmove_nt = memmove_nt,
 	.memset_nt = memset_nt,
+#ifndef MOVDIR64B_EMULATE
+	/* the library runs the probe only where this is set, and says
+	 * "needs MOVDIR64B" where it is not */
+	.cpu_needs = PMEM_CPU_MOVDIR64B,
+#endif
 };
 
 /* The one symbol the library looks up (PMEM_BACKEND_ENTRY_SYMBOL).  The

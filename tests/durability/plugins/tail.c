@@ -1,0 +1,33 @@
+/* tail.c -- a non-temporal copy backend that stores an unaligned tail
+ * temporally and never flushes it (tests/durability/nt_simple.h).
+ * Overlapping moves take a correct temporal path, so the tail is its
+ * only bug. */
+#include "plugin.h"
+#include "nt_simple.h"
+
+static void *move(void *d, const void *s, size_t n, pmem_flush_fn *flush)
+{
+	uintptr_t a = (uintptr_t)d, b = (uintptr_t)s;
+	if ((a > b ? a - b : b - a) < n) {
+		pm_store_copy(d, s, n);
+		flush(d, n);
+		return d;
+	}
+	return nt_simple_move(d, s, n, flush, 1);
+}
+
+static void *set(void *d, int c, size_t n, pmem_flush_fn *flush)
+{
+	return nt_simple_set(d, c, n, flush, 1);
+}
+
+BROKEN_PLUGIN = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "broken-tail",
+	.description = "unaligned tail left temporal and unflushed",
+	.kind = PMEM_BACKEND_COPY,
+	.probe = probe_any,
+	.memmove_nt = move,
+	.memset_nt = set,
+};

@@ -1,0 +1,100 @@
+/*
+ * test_zero_len_drain.c -- a copy or fill of 0 bytes stores nothing but
+ * keeps its drain: the _persist forms and flags without NODRAIN/NOFLUSH
+ * still complete earlier flushes (pmem_memmove_persist(3), NOTES), the
+ * others do not.  Under the clwb backend a line flushed and not yet
+ * fenced is FLUSHING in the model; the drain makes it DURABLE.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "libpmem.h"
+#include "check.h"
+#include "ops.h"
+#include "select.h"
+
+static char *pm;
+static struct pmem_ops saved;
+
+static void setup(void)
+{
+	const struct pmem_backend *clwb = NULL;
+	for (unsigned i = 0; pmem_static_backends[i]; i++)
+		if (strcmp(pmem_static_backends[i]->name, "clwb") == 0)
+			clwb = pmem_static_backends[i];
+	if (!clwb || !__builtin_cpu_supports("clwb"))
+		cr_skip_test("SKIP zero_len_drain: clwb not linked in or "
+				"not on this CPU");
+	saved = pmem_ops;
+	pmem_ops.flush = clwb->flush;
+	pmem_ops.drain = clwb->drain;
+	pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(pm != MAP_FAILED);
+	check_reset();
+	check_track(pm, 4096);
+}
+
+static void teardown(void)
+{
+	check_reset();
+	if (pm)
+		munmap(pm, 4096);
+	pmem_ops = saved;
+}
+
+TestSuite(zero_len_drain, .init = setup, .fini = teardown);
+
+/* One line stored and flushed, not fenced: FLUSHING. */
+static void pending(void)
+{
+	pmem_memset_nodrain(pm, 1, 64);
+	cr_assert_eq(check_line(pm), CHECK_FLUSHING, "%s",
+			check_state_name(check_line(pm)));
+}
+
+static void expect(enum check_line_state want, const char *what)
+{
+	cr_expect_eq(check_line(pm), want, "%s: %s, expected %s", what,
+			check_state_name(check_line(pm)),
+			check_state_name(want));
+}
+
+Test(zero_len_drain, persist_forms_drain)
+{
+	char src[1];
+	pending();
+	pmem_memcpy_persist(NULL, NULL, 0);
+	expect(CHECK_DURABLE, "memcpy_persist");
+	pending();
+	pmem_memmove_persist(pm + 128, src, 0);
+	expect(CHECK_DURABLE, "memmove_persist");
+	pending();
+	pmem_memset_persist(NULL, 0, 0);
+	expect(CHECK_DURABLE, "memset_persist");
+	pending();
+	pmem_memcpy(NULL, NULL, 0, 0);
+	expect(CHECK_DURABLE, "memcpy, flags 0");
+	pending();
+	pmem_memset(NULL, 0, 0, PMEM_F_MEM_NONTEMPORAL);
+	expect(CHECK_DURABLE, "memset, NONTEMPORAL");
+	pending();
+	pmem_memmove(NULL, NULL, 0, PMEM_F_MEM_TEMPORAL);
+	expect(CHECK_DURABLE, "memmove, TEMPORAL");
+}
+
+Test(zero_len_drain, nodrain_forms_do_not)
+{
+	pending();
+	pmem_memcpy_nodrain(NULL, NULL, 0);
+	pmem_memmove_nodrain(NULL, NULL, 0);
+	pmem_memset_nodrain(NULL, 0, 0);
+	pmem_memcpy(NULL, NULL, 0, PMEM_F_MEM_NODRAIN);
+	pmem_memset(NULL, 0, 0, PMEM_F_MEM_NOFLUSH);
+	pmem_memmove(NULL, NULL, 0, PMEM_F_MEM_NONTEMPORAL |
+			PMEM_F_MEM_NODRAIN);
+	expect(CHECK_FLUSHING, "no drain");
+	pmem_drain();
+	expect(CHECK_DURABLE, "pmem_drain");
+}

@@ -1,0 +1,19 @@
+/* A name with a newline, a forged "refused:" line and a byte that is not
+ * UTF-8: pmem-info must escape it in text and JSON. */
+#include "plugin_common.h"
+
+static const struct pmem_backend desc = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "evil\nrefused: forged \xff",
+	.description = "test plugin: hostile name \xc3",
+	.kind = PMEM_BACKEND_COPY,
+	.probe = probe_yes,
+	.memmove_nt = copy_plain,
+	.memset_nt = set_plain,
+};
+
+EXPORT const struct pmem_backend *pmem_backend_entry(void)
+{
+	return &desc;
+}
