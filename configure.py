@@ -274,7 +274,7 @@ def add_check_tests(n, target):
             xlibs='-rdynamic')
     # Broken backends as plugins built with the check primitives, for
     # pmem-check's tests (tests/test_pmem_check.sh).
-    for s in srcs('tests/durability/plugins/*.c'):
+    for s in target.filter(srcs('tests/durability/plugins/*.c')):
         stem = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname(vdir, s), 'cc', [s], vflags=dur)
         n.build('%s/tests/plugins/%s.so' % (vdir, stem), 'plugin', o)
@@ -495,7 +495,8 @@ def main():
            pool='console', description='TEST')
     tests += add_check_tests(n, target)
     tests += add_debug_tests(n)
-    n.build('test', 'run_tests', tests, implicit=['all', 'build/pmembench'],
+    n.build('test', 'run_tests', tests,
+            implicit=['all'] + target.bench_targets(),
             default=False)
 
     add_test_plugins(n, release)

@@ -1,6 +1,7 @@
 /*
  * cpu_aarch64.c -- struct pmem_cpu from the kernel's hwcaps (built for
- * AArch64 only: configure.py compiles core/*_<isa>.c for the target's ISA).
+ * AArch64 only: configure.py compiles core files named *_<isa>.c for that
+ * ISA).
  *
  * The kernel says what EL0 may execute; the library never guesses from
  * MIDR part numbers and never tries an instruction to see if it traps.

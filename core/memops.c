@@ -124,7 +124,7 @@ do_move(void *dst, const void *src, size_t len, unsigned flags)
 	if (want_nt(len, flags)) {
 		pmem_ops.memmove_nt(dst, src, len, flush);
 		if (pmem_ops.fence_nt)
-			pm_sfence();
+			pm_drain_fence();
 	} else
 		temporal_move(dst, src, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
@@ -142,7 +142,7 @@ do_set(void *dst, int c, size_t len, unsigned flags)
 	if (want_nt(len, flags)) {
 		pmem_ops.memset_nt(dst, c, len, flush);
 		if (pmem_ops.fence_nt)
-			pm_sfence();
+			pm_drain_fence();
 	} else
 		temporal_set(dst, c, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))

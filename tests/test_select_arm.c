@@ -36,19 +36,22 @@ static int p_cvac(const struct pmem_cpu *cpu)
 }
 static int p_any(const struct pmem_cpu *cpu) { (void)cpu; return 1; }
 
-#define FLUSH(nm, pr) { .abi_version = 1, .size = sizeof(struct pmem_backend), \
-	.name = nm, .kind = PMEM_BACKEND_FLUSH, .probe = pr, \
-	.flush = f_flush, .drain = f_drain }
-#define COPY(nm, pr) { .abi_version = 1, .size = sizeof(struct pmem_backend), \
+#define FLUSH(nm, pr, needs, cp) { .abi_version = 2, \
+	.size = sizeof(struct pmem_backend), .name = nm, \
+	.kind = PMEM_BACKEND_FLUSH, .probe = pr, .flush = f_flush, \
+	.drain = f_drain, .cpu_needs = needs, .caps = cp }
+#define COPY(nm, pr) { .abi_version = 2, .size = sizeof(struct pmem_backend), \
 	.name = nm, .kind = PMEM_BACKEND_COPY, .probe = pr, \
 	.memmove_nt = f_move, .memset_nt = f_set }
 
 /* In the order configure_isa.py links them in. */
 static const struct pmem_backend fake[] = {
-	FLUSH("dc-cvap", p_cvap),
-	FLUSH("dc-cvac", p_cvac),
-	FLUSH("msync-fallback", p_any),
-	FLUSH("nop", p_any),
+	FLUSH("dc-cvap", p_cvap, PMEM_CPU_DCPOP, 0),
+	FLUSH("dc-cvac", p_cvac, PMEM_CPU_DC_CVAC, 0),
+	FLUSH("msync-fallback", p_any, 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
+			PMEM_BACKEND_CAP_NO_NT | PMEM_BACKEND_CAP_PAGE_CACHE),
+	FLUSH("nop", p_any, 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
+			PMEM_BACKEND_CAP_EADR_ONLY),
 	COPY("temporal", p_any),
 };
 static const struct pmem_backend *const all[] = {
@@ -173,7 +176,8 @@ Test(arm_choice, x86_name_refused)
 Test(arm_choice, feature_names)
 {
 	char buf[128];
-	cr_assert_str_eq(pmem_select_needs("dc-cvap"), "DCPoP (DC CVAP)");
-	cr_assert_str_eq(pmem_select_needs("dc-cvac"), "DC CVAC");
-	(void)buf;
+	cr_assert_str_eq(pmem_select_needs(&fake[0], buf, sizeof(buf)),
+			"DCPoP (DC CVAP)");
+	cr_assert_str_eq(pmem_select_needs(&fake[1], buf, sizeof(buf)),
+			"DC CVAC");
 }

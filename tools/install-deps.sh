@@ -2,6 +2,8 @@
 # Installs what building and testing libpmem needs on Debian 12 (as root,
 # or through sudo when it is there).  PMDK's packages are test references and
 # client programs only: the library never builds against them.
+# --aarch64: also what the AArch64 cross build and its emulated tests need
+# (tools/install-deps-aarch64.sh).
 set -e
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -14,3 +16,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libpmem1 libpmemobj-dev libpmemlog-dev libpmemblk-dev \
 	fio pmdk-tools \
 	gnuplot-nox >/dev/null
+if [ "${1:-}" = --aarch64 ]; then
+	"$(dirname "$0")/install-deps-aarch64.sh"
+fi

@@ -24,6 +24,7 @@
 #include "libpmem_backend.h"
 #include "ops.h"
 #include "calibrate.h"
+#include "pm_prims.h"
 
 #define MAX_CAND 24
 #define MAX_ROUNDS 15
@@ -91,8 +92,8 @@ static uint64_t batch(int op, size_t n, size_t iters)
 static void scrub(size_t a, size_t b)
 {
 	for (size_t o = a & ~63ul; o < b; o += 64)
-		__builtin_ia32_clflush(region + o);
-	__builtin_ia32_sfence();
+		pm_flush_line_any(region + o);	/* CLFLUSH, DC CVAC */
+	pm_flush_any_drain();
 }
 
 static int cmp_d(const void *a, const void *b)

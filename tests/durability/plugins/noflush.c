@@ -11,7 +11,7 @@ static void flush(const void *addr, size_t len)
 
 static void drain(void)
 {
-	pm_sfence();
+	pm_drain_fence();
 }
 
 BROKEN_PLUGIN = {
