@@ -12,6 +12,7 @@
 #define TEST_EMULATOR_H 1
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -43,6 +44,20 @@ static int map_sync_is_faked(void)
 		}
 	}
 	close(fd);
+	return faked;
+}
+
+/* What pmem_map_file must say of a tmpfs file: 0 on Linux; 1 where the
+ * emulator fakes MAP_SYNC, and a SKIP line says that check is not made. */
+__attribute__((unused))
+static int tmpfs_pmem_answer(const char *test)
+{
+	static int faked = -1;
+	if (faked < 0)
+		faked = map_sync_is_faked();
+	if (faked)
+		fprintf(stderr, "SKIP %s: tmpfs is not pmem (MAP_SYNC faked by "
+				"qemu-user, tests/emulator.h)\n", test);
 	return faked;
 }
 

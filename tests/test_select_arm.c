@@ -3,12 +3,19 @@
  * function (fake CPUs, environments and backends shaped like the AArch64
  * build's), so it runs in every build, x86-64 included: dc-cvap where the
  * kernel reports DCPoP, dc-cvac otherwise, the temporal copy backend, and
- * no x86 backend mentioned in the reasons.
+ * no x86 backend mentioned in the reasons.  And a plugin built for the
+ * other instruction set is refused, whichever this build is.
  */
 #include <criterion/criterion.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "libpmem.h"
 #include "libpmem_backend.h"
 #include "select.h"
 
@@ -180,4 +187,53 @@ Test(arm_choice, feature_names)
 			"DCPoP (DC CVAP)");
 	cr_assert_str_eq(pmem_select_needs(&fake[1], buf, sizeof(buf)),
 			"DC CVAC");
+}
+
+/* ---- a plugin of the other instruction set ---------------------------- */
+
+static unsigned elf_machine(const char *path)
+{
+	unsigned char h[sizeof(Elf64_Ehdr)];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, h, sizeof(h));
+	close(fd);
+	if (n != (ssize_t)sizeof(h) || memcmp(h, ELFMAG, SELFMAG) != 0)
+		return 0;
+	return ((const Elf64_Ehdr *)h)->e_machine;
+}
+
+/* An x86-64 shared object on AArch64, or an AArch64 one on x86-64 (the
+ * build machine's libc, the cross libc), is refused before dlopen with a
+ * reason that names both machines. */
+Test(foreign_plugin, other_machine_refused)
+{
+	static const char *const candidates[] = {
+		"/lib/x86_64-linux-gnu/libc.so.6",
+		"/usr/aarch64-linux-gnu/lib/libc.so.6",
+		"/lib/aarch64-linux-gnu/libc.so.6",
+	};
+	unsigned mine = elf_machine("/proc/self/exe");
+	cr_assert_neq(mine, 0);
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(*candidates); i++) {
+		unsigned its = elf_machine(candidates[i]);
+		if (its == 0 || its == mine)
+			continue;
+		const struct pmem_backend *b = NULL;
+		errno = 0;
+		cr_assert_eq(pmem_backend_load(candidates[i], &b), -1);
+		cr_assert_eq(errno, ENOEXEC);
+		cr_assert_null(b);
+		const char *msg = pmem_errormsg();
+		cr_assert(strstr(msg, "built for") != NULL &&
+				strstr(msg, "this library is") != NULL,
+				"%s", msg);
+		cr_assert(strstr(msg, its == EM_X86_64 ? "x86-64" : "AArch64"),
+				"%s", msg);
+		return;
+	}
+	fprintf(stderr, "SKIP foreign_plugin::other_machine_refused: no "
+			"shared object of another machine here\n");
+	cr_skip_test("no shared object of another machine here");
 }
