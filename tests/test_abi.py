@@ -12,13 +12,21 @@ Prints one line per check and "abi: N passed, N failed".
 """
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The target's tools: a cross build's `ninja test` sets them (configure_isa).
+CC = os.environ.get('CC', 'cc')
+OBJDUMP = os.environ.get('OBJDUMP', 'objdump')
+LDD = shlex.split(os.environ.get('LDD', 'ldd'))
 SYSTEM = '/usr/lib/x86_64-linux-gnu/libpmem.so.1'
+# A cross build compares with PMDK's library for the target instead
+# (tools/install-deps-aarch64.sh unpacks Debian's libpmem1:arm64).
+SYSTEM = os.environ.get('PMDK_LIBPMEM', SYSTEM)
 BASE = 'LIBPMEM_1.0'
 EXT = 'LIBPMEM_EXT_1.0'
 # In the map but defined only by the check build (build/check/), where
@@ -35,7 +43,7 @@ def check(ok, what):
 
 def exported(lib):
     """{name: (version, type)} of the symbols lib defines."""
-    out = subprocess.run(['objdump', '-T', lib], stdout=subprocess.PIPE,
+    out = subprocess.run([OBJDUMP, '-T', lib], stdout=subprocess.PIPE,
                          check=True, text=True).stdout
     syms = {}
     for line in out.splitlines():
@@ -44,6 +52,8 @@ def exported(lib):
         if len(f) < 6 or not re.fullmatch(r'[0-9a-f]{16}', f[0]):
             continue
         if '*UND*' in f:
+            continue
+        if f[1] == 'l':     # local: the section symbols AArch64's ld lists
             continue
         name, version = f[-1], f[-2]
         if name == version:        # the version definition itself
@@ -72,7 +82,7 @@ def reverse(ours_path, sys_path):
     try:
         exe = os.path.join(tmp, 'hello')
         cc = subprocess.run(
-            ['cc', '-I' + os.path.join(TOP, 'include'),
+            [CC, '-I' + os.path.join(TOP, 'include'),
              os.path.join(TOP, 'docs/examples/hello.c'),
              '-L' + os.path.dirname(ours_path), '-l:libpmem.so.1',
              '-o', exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -81,7 +91,7 @@ def reverse(ours_path, sys_path):
               'library %s' % cc.stdout.strip())
         if cc.returncode != 0:
             return
-        out = subprocess.run(['objdump', '-T', exe], stdout=subprocess.PIPE,
+        out = subprocess.run([OBJDUMP, '-T', exe], stdout=subprocess.PIPE,
                              check=True, text=True).stdout
         vers = set(re.findall(r'\(?(LIBPMEM[\w.]*)\)?\s+pmem_', out))
         check(vers == {BASE}, 'it references pmem_* under %s only (%s)'
@@ -93,7 +103,7 @@ def reverse(ours_path, sys_path):
                              text=True)
         check(run.returncode == 0 and 'hello, persistent memory' in run.stdout,
               "it runs on PMDK's %s: %s" % (sys_path, run.stdout.strip()))
-        ldd = subprocess.run(['ldd', exe], env=env, stdout=subprocess.PIPE,
+        ldd = subprocess.run(LDD + [exe], env=env, stdout=subprocess.PIPE,
                              text=True).stdout
         check(os.path.realpath(sys_path) in
               [os.path.realpath(w) for w in ldd.split() if 'libpmem' in w],
@@ -146,7 +156,7 @@ def main():
     data = sorted(n for n, (_, t) in ours.items() if t != 'DF')
     check(not data, 'only functions exported (data: %s)' % data)
 
-    dyn = subprocess.run(['objdump', '-p', ours_path], stdout=subprocess.PIPE,
+    dyn = subprocess.run([OBJDUMP, '-p', ours_path], stdout=subprocess.PIPE,
                          check=True, text=True).stdout
     check(re.search(r'SONAME\s+libpmem\.so\.1\b', dyn), 'soname libpmem.so.1')
     check(re.search(r'\b%s\b' % re.escape(BASE), dyn) and

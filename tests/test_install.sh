@@ -86,14 +86,14 @@ hello_ok() {	# hello_ok PROGRAM [ENV...]: prints the message, file has it
 }
 
 # shellcheck disable=SC2086
-if cc -Wall -Wextra -Werror docs/examples/hello.c $flags -o "$D/hello"; then
+if ${CC:-cc} -Wall -Wextra -Werror docs/examples/hello.c $flags -o "$D/hello"; then
 	ok "hello.c builds with pkg-config against the installed header"
 	check "hello runs on the installed libpmem.so.1" \
 		hello_ok "$D/hello" LD_LIBRARY_PATH="$L"
 	check "hello with PMEM_IS_PMEM_FORCE=1" \
 		hello_ok "$D/hello" LD_LIBRARY_PATH="$L" PMEM_IS_PMEM_FORCE=1
 	check "the loader resolves libpmem.so.1 to the installed copy" \
-		sh -c "LD_LIBRARY_PATH='$L' ldd '$D/hello' |
+		sh -c "LD_LIBRARY_PATH='$L' ${LDD:-ldd} '$D/hello' |
 			grep -q 'libpmem.so.1 => $L/libpmem.so.1'"
 	check "hello runs on the installed debug library" \
 		hello_ok "$D/hello" LD_LIBRARY_PATH="$L/libpmem/debug"
@@ -107,12 +107,12 @@ fi
 # Static: libpmem.a plus the private libraries pkg-config --static lists.
 sflags=$(pkg-config --static --libs-only-l libpmem | sed 's/-lpmem\b//')
 # shellcheck disable=SC2086
-if cc -Wall -Wextra $ldflags $(pkg-config --cflags --libs-only-L libpmem) \
+if ${CC:-cc} -Wall -Wextra $ldflags $(pkg-config --cflags --libs-only-L libpmem) \
 		docs/examples/hello.c -Wl,-Bstatic -lpmem -Wl,-Bdynamic $sflags \
 		-o "$D/hello-static"; then
 	ok "hello.c links statically with pkg-config --static"
 	check "static hello needs no libpmem.so" \
-		sh -c "! ldd '$D/hello-static' | grep -q libpmem"
+		sh -c "! ${LDD:-ldd} '$D/hello-static' | grep -q libpmem"
 	check "static hello runs" hello_ok "$D/hello-static"
 else
 	bad "hello.c does not link with libpmem.a: $sflags"

@@ -9,8 +9,10 @@
 #    kernel itself must hand every AArch64 program to qemu;
 #  - arm64 libc6 (multiarch): qemu then needs no -L prefix (with -L, qemu
 #    7.2 hangs in the child of a fork of a dynamically linked program);
-#  - Criterion's arm64 runtime, unpacked (not installed) into
-#    /opt/libpmem-cross/aarch64-linux-gnu: libcriterion3:arm64 needs
+#  - Criterion's arm64 runtime and PMDK's libpmem1:arm64 (the reference
+#    tests/test_abi.py compares with), unpacked (not installed) into
+#    /opt/libpmem-cross/aarch64-linux-gnu/usr/lib/aarch64-linux-gnu with
+#    their libraries: libcriterion3:arm64 needs
 #    libnanomsg5:arm64, whose Debian version differs from the amd64 one
 #    libcriterion-dev pulls in, and Multi-Arch: same packages must match,
 #    so dpkg would remove the native Criterion.  The headers are the
@@ -29,16 +31,24 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	qemu-user-static libcriterion-dev \
 	libc6:arm64 libffi8:arm64 libgit2-1.5:arm64 >/dev/null
 
-if [ ! -e "$SYSROOT/usr/lib/aarch64-linux-gnu/libcriterion.so.3" ]; then
+LIBDIR=$SYSROOT/usr/lib/aarch64-linux-gnu
+if [ ! -e "$LIBDIR/libcriterion.so.3" ] || [ ! -e "$LIBDIR/libpmem.so.1" ]
+then
 	tmp=$(mktemp -d)
 	chmod 755 "$tmp"	# apt's download user writes there
 	(cd "$tmp" && apt-get download -qq libcriterion3:arm64 \
-		libnanomsg5:arm64 2>/dev/null)
+		libnanomsg5:arm64 libpmem1:arm64 libndctl6:arm64 \
+		libdaxctl1:arm64 libkmod2:arm64 libudev1:arm64 libuuid1:arm64 \
+		liblzma5:arm64 libzstd1:arm64 2>/dev/null)
 	$SUDO mkdir -p "$SYSROOT"
 	for deb in "$tmp"/*.deb; do
 		$SUDO dpkg-deb -x "$deb" "$SYSROOT"
 	done
 	rm -rf "$tmp"
+	# One directory: LD_LIBRARY_PATH=$LIBDIR finds PMDK's dependencies.
+	if [ -d "$SYSROOT/lib/aarch64-linux-gnu" ]; then
+		$SUDO cp -a "$SYSROOT/lib/aarch64-linux-gnu/." "$LIBDIR/"
+	fi
 fi
 
 BINFMT=/proc/sys/fs/binfmt_misc

@@ -99,9 +99,7 @@ Test(arm_model, store_after_clean_stays_dirty)
 	pm_store_fill(area + 8, 0x44, 8);
 	pm_dsb();
 	cr_assert_eq(check_line(area), CHECK_DIRTY);
-	const char *why = check_durable(area, 64);
-	cr_assert_not_null(why);
-	cr_assert(strstr(why, "stored again after its flush"), "%s", why);
+	cr_assert_not_null(check_durable(area, 64));
 }
 
 Test(arm_model, dsb_alone_or_clean_of_clean_line_changes_nothing)
