@@ -46,6 +46,8 @@ Test(pmem_info_aarch64, features_and_choice)
 {
 	const char *out = run((const char *const[]){ NULL });
 	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
+	cr_assert(has(out, "\ncpu: features from the kernel's hwcaps\n"),
+			"%s", out);
 	cr_assert(has(out, "\ncpu features: dc-cvac"), "%s", out);
 	if (cpu->features & PMEM_CPU_DCPOP) {
 		cr_assert(has(out, "dcpop"), "%s", out);

@@ -264,8 +264,11 @@ static void print_choice_text(const struct pmem_backend_choice *c,
 	if (c->refusal)
 		printf("refused: %s\n", T(0, c->refusal));
 	printf("auto flush: %s\n", pmem_has_auto_flush() == 1 ? "yes" : "no");
-	printf("cpu: %s family 0x%x model 0x%x\n", T(0, cpu->vendor), cpu->family,
-			cpu->model);
+	if (cpu->vendor[0])
+		printf("cpu: %s family 0x%x model 0x%x\n", T(0, cpu->vendor),
+				cpu->family, cpu->model);
+	else	/* AArch64: no CPUID vendor, the kernel's hwcaps */
+		printf("cpu: features from the kernel's hwcaps\n");
 	printf("cpu features: %s\n",
 			pmem_cpu_features_str(cpu->features, feats,
 				sizeof(feats)));
