@@ -17,6 +17,7 @@
 
 #include "libpmem.h"
 #include "libpmem_backend.h"
+#include "plugin.h"
 #include "select.h"
 
 static void f_flush(const void *a, size_t n) { (void)a; (void)n; }
@@ -237,3 +238,22 @@ Test(foreign_plugin, other_machine_refused)
 			"shared object of another machine here\n");
 	cr_skip_test("no shared object of another machine here");
 }
+
+/* The core's own last resorts on AArch64: DC CVAC and temporal copies
+ * (x86-64's are in test_select.c). */
+#if defined(__aarch64__)
+Test(arm_choice, nothing_linked_in_uses_builtins)
+{
+	static const struct pmem_backend *const none[] = { NULL };
+	struct pmem_select_in in = { .cpu = &a57, .env = fake_env,
+		.backends = none };
+	vars[0] = NULL;
+	pmem_select_backends(&in, &sel);
+	cr_assert_eq(sel.choice.flush, &pmem_builtin_flush);
+	cr_assert_str_eq(sel.choice.flush->name, "builtin-dc-cvac");
+	cr_assert_eq(sel.choice.copy, &pmem_builtin_copy);
+	char why[128];
+	cr_assert_eq(pmem_backend_validate(&pmem_builtin_flush, why,
+			sizeof(why)), 0, "%s", why);
+}
+#endif
