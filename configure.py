@@ -239,6 +239,19 @@ def add_check_tests(n):
     return progs
 
 
+# ---- issue 10: the test runner's own test ------------------------------
+
+def add_runner_test(n, release):
+    """tests/test_runner.py feeds tests/run.py fake programs, among them
+    build/tests/runner/criterion_sample (a skip and a crash on purpose: not
+    a test of its own)."""
+    s = 'tests/runner/criterion_sample.c'
+    o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+    n.build('build/tests/runner/criterion_sample', 'exe', o,
+            xlibs=' '.join(TEST_LIBS))
+    return ['tests/test_runner.py']
+
+
 # ---- issue 3: tests that need the debug library ------------------------
 
 DEBUG_TESTS = ['tests/test_log.c']
@@ -427,6 +440,7 @@ def main():
 
     n.rule('run_tests', 'python3 tests/run.py $in', pool='console',
            description='TEST')
+    tests += add_runner_test(n, release)
     tests += add_check_tests(n)
     tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
