@@ -252,6 +252,26 @@ def add_runner_test(n, release):
     return ['tests/test_runner.py']
 
 
+# ---- issue 10: ThreadSanitizer (`ninja test-tsan`) ----------------------
+
+def add_threads_test(n, release):
+    """build/tests/threads: registry, mapping and copying from many
+    threads at once.  A plain program (Criterion cannot start under
+    ThreadSanitizer), run by `ninja test` and by `ninja test-tsan`."""
+    s = 'tests/threads/threads.c'
+    o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+    return n.build('build/tests/threads', 'exe', o + ['build/libpmem.a'])
+
+
+def add_tsan_target(n):
+    """`ninja test-tsan`, defined with --sanitize=thread: build/tests/threads
+    only (the other programs are Criterion's, which aborts under TSan).  A
+    reported race aborts the program, so the run fails."""
+    n.rule('run_tsan', 'TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 '
+           'python3 tests/run.py $in', pool='console', description='TEST-TSAN')
+    n.build('test-tsan', 'run_tsan', ['build/tests/threads'], default=False)
+
+
 # ---- issue 3: tests that need the debug library ------------------------
 
 DEBUG_TESTS = ['tests/test_log.c']
@@ -441,9 +461,12 @@ def main():
     n.rule('run_tests', 'python3 tests/run.py $in', pool='console',
            description='TEST')
     tests += add_runner_test(n, release)
+    tests += add_threads_test(n, release)
     tests += add_check_tests(n)
     tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
+    if 'thread' in args.sanitize.split(','):
+        add_tsan_target(n)
 
     add_test_plugins(n, release)
     add_bench(n, release)
