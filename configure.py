@@ -263,6 +263,19 @@ def add_threads_test(n, release):
     return n.build('build/tests/threads', 'exe', o + ['build/libpmem.a'])
 
 
+def add_fuzz(n, release):
+    """build/tests/fuzz and `ninja fuzz` (not part of `test`): random copy
+    operations under every pair and random selection inputs for
+    PMEM_FUZZ_SECONDS (default 30), starting from tests/fuzz/seeds."""
+    s = 'tests/fuzz/fuzz.c'
+    o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+    prog = n.build('build/tests/fuzz', 'exe', o + ['build/libpmem.a'])
+    n.rule('run_fuzz', '$in --seconds $${PMEM_FUZZ_SECONDS:-30} '
+           'tests/fuzz/seeds', pool='console', description='FUZZ')
+    n.build('fuzz', 'run_fuzz', prog, implicit=['tests/fuzz/seeds'],
+            default=False)
+
+
 def add_tsan_target(n):
     """`ninja test-tsan`, defined with --sanitize=thread: build/tests/threads
     only (the other programs are Criterion's, which aborts under TSan).  A
@@ -469,6 +482,7 @@ def main():
         add_tsan_target(n)
 
     add_test_plugins(n, release)
+    add_fuzz(n, release)
     add_bench(n, release)
     add_dax(n, release)
     n.build('all', 'phony', n.defaults, default=False)
