@@ -6,7 +6,7 @@ Sources are found by directory, so adding a file needs no edit here:
   backends/<name>.c     one backend each, linked in (--backends) and a plugin
   tools/<prog>.c        command-line programs
   tests/test_*.c        Criterion test programs, run by `ninja test`
-Variants: build/ (release), build/debug/ (assertions, logging to stderr),
+Variants: build/ (release), build/debug/ (debug logging to stderr),
 build/check/ with --check (primitives recorded for the durability model).
 """
 import argparse
@@ -130,7 +130,7 @@ ln -sf libpmem.so.1 "$L/libpmem.so"
 install -m 644 build/libpmem.a "$L/libpmem.a"
 install -m 644 include/libpmem.h include/libpmem_backend.h "$P/include/"
 install -m 755 build/backends/*.so "$L/libpmem/backends/"
-# the debug library: PMEM_LOG_LEVEL/PMEM_LOG_FILE honoured, assertions on
+# the debug library: PMEM_LOG_LEVEL/PMEM_LOG_FILE honoured
 install -m 755 build/debug/libpmem.so.1 "$L/libpmem/debug/libpmem.so.1"
 ln -sf libpmem.so.1 "$L/libpmem/debug/libpmem.so"
 install -m 644 build/gen/libpmem.pc "$L/pkgconfig/libpmem.pc"
