@@ -475,6 +475,7 @@ def main():
            description='TEST')
     tests += add_runner_test(n, release)
     tests += add_threads_test(n, release)
+    tests += ['tests/test_docs.sh']     # doc claims checked against the code
     tests += add_check_tests(n)
     tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
