@@ -2,9 +2,10 @@
 """Runs test programs and adds up their results.
 
 Each argument is a program.  Criterion programs are counted from the JSON
-report they write when CRITERION_OUTPUTS names one (Criterion's console
-output shows neither skips nor their reasons): every skipped test is
-printed as "SKIP suite::test: reason" and counted.  Without a report the
+report they write when CRITERION_OUTPUTS names one (set only for programs
+that are not #! scripts; Criterion's console output shows neither skips
+nor their reasons): every skipped test is printed as
+"SKIP suite::test: reason" and counted.  Without a report the
 "Synthesis:" line is used (Criterion counts a crashed test among the
 failing ones too, so it is counted once).  Other programs may print
 "N passed, N failed[, N skipped]", else lines starting with "SKIP" are
@@ -39,11 +40,22 @@ def timeout_seconds():
         sys.exit('run.py: PMEM_TEST_TIMEOUT=%r is not a number' % value)
 
 
+def is_script(prog):
+    try:
+        with open(prog, 'rb') as f:
+            return f.read(2) == b'#!'
+    except OSError:
+        return False
+
+
 def execute(prog, report, limit):
     """Runs prog in its own process group, output to a file (a pipe kept
     open by a stray grandchild would block us).  Returns (exit status or
     None on time-out, output)."""
-    env = dict(os.environ, CRITERION_OUTPUTS='json:' + report)
+    env = dict(os.environ)
+    env.pop('CRITERION_OUTPUTS', None)
+    if not is_script(prog):     # a script's Criterion children are not it
+        env['CRITERION_OUTPUTS'] = 'json:' + report
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen([prog], stdout=out, stderr=subprocess.STDOUT,
                                 env=env, start_new_session=True)

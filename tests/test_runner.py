@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """test_runner.py -- tests tests/run.py, the runner behind `ninja test`, on
 fake programs: a Criterion program with a silent skip and a crash
-(build/tests/runner/criterion_sample), a script that only skips, scripts
+(build/tests/runner/criterion_sample), a script that runs it and reports
+its own counts, a script that only skips, scripts
 that crash (alone and after reporting counts) and one that hangs with a
 child holding its output open (PMEM_TEST_TIMEOUT=2).  Each case checks
 run.py's per-program line, its totals line and its exit status.
@@ -77,6 +78,11 @@ def main():
                        r'1 skipped\)'])
         else:
             check(False, 'criterion sample built', SAMPLE + ' missing')
+
+            wrap = script(tmp, 'wrap.sh', '%s >/dev/null 2>&1\n'
+                          'echo "wrap: 5 passed, 0 failed"\n' % SAMPLE)
+            expect('script running a Criterion program: its own counts',
+                   [wrap], (5, 0, 0), 0)
 
         skip = script(tmp, 'skip.sh', 'echo "SKIP no widget here"\n')
         expect('script that only skips', [skip], (0, 0, 1), 0,
