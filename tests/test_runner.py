@@ -72,10 +72,12 @@ def expect(label, progs, counts, rc, lines=(), timeout=None, max_s=None):
 def main():
     with tempfile.TemporaryDirectory(prefix='test-runner-') as tmp:
         if os.access(SAMPLE, os.X_OK):
-            expect('criterion: silent skip and a crash', [SAMPLE], (1, 1, 1),
-                   1, [r'^SKIP sample::skips_silently: sample reason 42$',
-                       r'^== .*criterion_sample: FAILED \(1 passed, 1 failed, '
-                       r'1 skipped\)'])
+            expect('criterion: silent skips and a crash', [SAMPLE],
+                   (1, 1, 2), 1,
+                   [r'^SKIP sample::skips_silently: sample reason 42$',
+                    r'^SKIP sample::skips_with_a_quote: needs "widget"$',
+                    r'^== .*criterion_sample: FAILED \(1 passed, 1 failed, '
+                    r'2 skipped\)'])
             wrap = script(tmp, 'wrap.sh', '%s >/dev/null 2>&1\n'
                           'echo "wrap: 5 passed, 0 failed"\n' % SAMPLE)
             expect('script running a Criterion program: its own counts',
