@@ -554,6 +554,8 @@ def main():
     add_fuzz(n, release)
     add_bench(n, release)
     add_dax(n, release)
+    if target.isa == 'aarch64':
+        configure_isa.add_guest(n, objname)
     n.build('all', 'phony', n.defaults, default=False)
     n.lines.append('default all')
 

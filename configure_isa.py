@@ -151,3 +151,30 @@ X86_ONLY_SCRIPTS = {
     'tests/test_calibrate.sh': 'it expects a copy-order table row, which '
     'only the x86 non-temporal backends have',
 }
+
+
+def add_guest(n, objname):
+    """`ninja test-guest` (AArch64 builds, not part of `all` or `test`):
+    Debian's arm64 kernel (downloaded once), /init and the check build's
+    pmem-check linked statically, booted in qemu-system-aarch64 -cpu max,
+    where DC CVAP runs (tests/guest_aarch64/)."""
+    d = 'build/guest'
+    n.rule('guest_fetch', 'sh tests/guest_aarch64/fetch-kernel.sh ' + d,
+           description='GUEST download the Debian arm64 kernel')
+    n.build([d + '/vmlinuz', d + '/kernel-version'], 'guest_fetch', [],
+            implicit=['tests/guest_aarch64/fetch-kernel.sh'], default=False)
+    n.rule('cc_static', '$cc -static -O2 -g -Wall -Wextra -o $out $in '
+           '$xlibs', description='LINK (static) $out')
+    n.build(d + '/init', 'cc_static', ['tests/guest_aarch64/init.c'],
+            default=False)
+    n.build(d + '/pmem-check', 'cc_static',
+            [objname('build/check', 'tools/check/pmem-check.c'),
+             objname('build/check', 'tools/check/matrix.c'),
+             'build/check/libpmem.a'], xlibs='-ldl -lpthread',
+            default=False)
+    n.rule('guest_run', 'python3 tests/guest_aarch64/run.py --kernel '
+           '%s/vmlinuz --init %s/init --pmem-check %s/pmem-check'
+           % (d, d, d), pool='console', description='TEST-GUEST')
+    n.build('test-guest', 'guest_run', [],
+            implicit=[d + '/vmlinuz', d + '/init', d + '/pmem-check',
+                      'tests/guest_aarch64/run.py'], default=False)

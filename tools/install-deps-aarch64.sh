@@ -7,6 +7,8 @@
 #  - qemu-user-static, registered with binfmt_misc: Criterion re-executes
 #    the test program for each test, and tests start pmem-info, so the
 #    kernel itself must hand every AArch64 program to qemu;
+#  - qemu-system-arm, for `ninja test-guest`: a system guest runs DC CVAP,
+#    which qemu-user cannot;
 #  - arm64 libc6 (multiarch): qemu then needs no -L prefix (with -L, qemu
 #    7.2 hangs in the child of a fork of a dynamically linked program);
 #  - Criterion's arm64 runtime and PMDK's libpmem1:arm64 (the reference
@@ -28,7 +30,7 @@ dpkg --print-foreign-architectures | grep -qx arm64 ||
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
-	qemu-user-static libcriterion-dev \
+	qemu-user-static qemu-system-arm libcriterion-dev \
 	libc6:arm64 libffi8:arm64 libgit2-1.5:arm64 >/dev/null
 
 LIBDIR=$SYSROOT/usr/lib/aarch64-linux-gnu
