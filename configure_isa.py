@@ -172,9 +172,16 @@ def add_guest(n, objname):
              objname('build/check', 'tools/check/matrix.c'),
              'build/check/libpmem.a'], xlibs='-ldl -lpthread',
             default=False)
+    o = n.build(objname('build/check', 'tests/guest_aarch64/deep.c'), 'cc',
+                ['tests/guest_aarch64/deep.c'],
+                vflags='-O2 -g -DPMEM_CHECK', default=False)
+    n.build(d + '/deep', 'cc_static', o + ['build/check/libpmem.a'],
+            xlibs='-ldl -lpthread', default=False)
     n.rule('guest_run', 'python3 tests/guest_aarch64/run.py --kernel '
-           '%s/vmlinuz --init %s/init --pmem-check %s/pmem-check'
-           % (d, d, d), pool='console', description='TEST-GUEST')
+           '%s/vmlinuz --init %s/init --pmem-check %s/pmem-check '
+           '--deep %s/deep' % (d, d, d, d), pool='console',
+           description='TEST-GUEST')
     n.build('test-guest', 'guest_run', [],
             implicit=[d + '/vmlinuz', d + '/init', d + '/pmem-check',
-                      'tests/guest_aarch64/run.py'], default=False)
+                      d + '/deep', 'tests/guest_aarch64/run.py'],
+            default=False)

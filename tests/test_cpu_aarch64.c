@@ -10,6 +10,8 @@
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "cpu.h"
+#include "deep_flush_isa.h"
+#include "select.h"
 
 #define X86_BITS ((1ULL << 32) - 1)
 
@@ -52,4 +54,24 @@ Test(cpu_aarch64, startup_choice_follows_hwcaps)
 	cr_assert_str_eq(c->flush->name, want, "reason: %s", c->flush_reason);
 	cr_assert_str_eq(c->copy->name, "temporal", "reason: %s",
 			c->copy_reason);
+}
+
+/* pmem_deep_flush: DC CVADP only where the kernel reports DCPoDP; else
+ * the chosen flush backend's own clean. */
+Test(cpu_aarch64, deep_flush_uses_dc_cvadp_only_with_dcpodp)
+{
+	struct pmem_cpu with = { PMEM_CPU_DC_CVAC | PMEM_CPU_DCPOP |
+		PMEM_CPU_DCPODP, "", 0, 0 };
+	struct pmem_cpu without = { PMEM_CPU_DC_CVAC, "", 0, 0 };
+	pmem_flush_fn *cvadp = pmem_isa_deep_flush(&with);
+	cr_assert_not_null(cvadp);
+	cr_assert_null(pmem_isa_deep_flush(&without));
+	const struct pmem_backend *b = NULL;
+	for (unsigned i = 0; pmem_backend_get_static(i); i++)
+		if (strcmp(pmem_backend_get_static(i)->name, "dc-cvac") == 0)
+			b = pmem_backend_get_static(i);
+	cr_assert_not_null(b);
+	cr_assert_eq((void *)pmem_select_deep_flush(b, &without),
+			(void *)b->flush);
+	cr_assert_eq((void *)pmem_select_deep_flush(b, &with), (void *)cvadp);
 }

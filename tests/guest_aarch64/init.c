@@ -3,8 +3,8 @@
  * qemu-system-aarch64 -cpu max runs DC CVAP, which qemu-user cannot, so
  * the dc-cvap pairs are checked here.  Static; runs /pmem-check (the
  * check build's durability matrix, static) on each pair named below, with
- * the real instructions executing and the model checking every case, then
- * powers the guest off.  Ends with "guest: N passed, N failed, N skipped".
+ * the real instructions executing and the model checking every case, and
+ * /deep (pmem_deep_flush with DC CVADP), then powers the guest off.  Ends with "guest: N passed, N failed, N skipped".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int run(const char *pair, const char *mode)
+static int run(const char *prog, const char *pair, const char *mode)
 {
 	char env_backend[128];
 	snprintf(env_backend, sizeof(env_backend), "PMEM_BACKEND=%s", pair);
 	char *envp[] = { env_backend, "PATH=/", NULL };
-	char *argv[] = { "/pmem-check", (char *)mode, NULL };
+	char *argv[] = { (char *)prog, (char *)mode, NULL };
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -37,11 +37,13 @@ static int run(const char *pair, const char *mode)
 int main(void)
 {
 	static const struct {
-		const char *pair, *mode;
+		const char *prog, *pair, *mode;
 	} runs[] = {
-		{ "dc-cvap,temporal", NULL },		/* the full matrix */
-		{ "dc-cvac,temporal", "--quick" },
-		{ "nop,temporal", "--quick" },
+		{ "/pmem-check", "dc-cvap,temporal", NULL },	/* full matrix */
+		{ "/pmem-check", "dc-cvac,temporal", "--quick" },
+		{ "/pmem-check", "nop,temporal", "--quick" },
+		/* pmem_deep_flush with DC CVADP (DCPoDP) */
+		{ "/deep", "dc-cvap,temporal", NULL },
 	};
 	int pass = 0, fail = 0, skip = 0;
 
@@ -52,8 +54,9 @@ int main(void)
 			(hw & (1UL << 16)) ? "yes" : "no",
 			(hw2 & 1UL) ? "yes" : "no");
 	for (size_t i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
-		int rc = run(runs[i].pair, runs[i].mode);
-		printf("guest: %s%s%s: exit %d\n", runs[i].pair,
+		int rc = run(runs[i].prog, runs[i].pair, runs[i].mode);
+		printf("guest: %s %s%s%s: exit %d\n", runs[i].prog,
+				runs[i].pair,
 				runs[i].mode ? " " : "",
 				runs[i].mode ? runs[i].mode : "", rc);
 		if (rc == 0)

@@ -4,7 +4,8 @@ Debian's arm64 kernel and an initramfs holding /init (init.c) and the
 static check-build pmem-check, so the dc-cvap pairs run with DC CVAP
 executing, which qemu-user cannot do (docs/testing.md, "AArch64").
 
-  run.py --kernel VMLINUZ --init INIT --pmem-check PMEM_CHECK [--timeout S]
+  run.py --kernel VMLINUZ --init INIT --pmem-check PMEM_CHECK --deep DEEP
+         [--timeout S]
 
 Prints the guest's result lines and ends with its
 "guest: N passed, N failed, N skipped" line; exits 1 on a failure or when
@@ -47,6 +48,7 @@ def main():
     ap.add_argument('--kernel', required=True)
     ap.add_argument('--init', required=True)
     ap.add_argument('--pmem-check', required=True)
+    ap.add_argument('--deep', required=True)
     ap.add_argument('--timeout', type=int, default=900)
     ap.add_argument('--qemu', default='qemu-system-aarch64')
     a = ap.parse_args()
@@ -55,7 +57,8 @@ def main():
         cpio = os.path.join(tmp, 'initramfs.cpio')
         with open(cpio, 'wb') as f:
             f.write(initramfs([('init', a.init),
-                               ('pmem-check', a.pmem_check)]))
+                               ('pmem-check', a.pmem_check),
+                               ('deep', a.deep)]))
         cmd = [a.qemu, '-M', 'virt', '-cpu', 'max', '-smp', '1',
                '-m', '1024', '-nographic', '-no-reboot',
                '-kernel', a.kernel, '-initrd', cpio,
@@ -70,7 +73,7 @@ def main():
             out += '\n(guest timed out after %d s)\n' % a.timeout
     for line in out.splitlines():
         line = line.rstrip('\r')
-        if line.startswith(('guest:', 'pmem-check:', 'FAIL')):
+        if line.startswith(('guest:', 'pmem-check:', 'deep:', 'FAIL')):
             print(line)
     m = re.search(r'^guest: (\d+) passed, (\d+) failed', out, re.M)
     if not m:
