@@ -356,6 +356,22 @@ def add_dax(n, release):
                       'tests/dax/run.py'], default=False)
 
 
+# ---- issue 13: the OS side of core/os.h ---------------------------------
+
+# Core files only one OS builds; every other core/*.c is built everywhere.
+OS_CORE = {
+    'linux': ['core/os_posix.c', 'core/map.c', 'core/devdax.c',
+              'core/auto_flush.c'],
+    'windows': ['core/os_windows.c', 'core/map_windows.c',
+                'core/linux_only_windows.c'],
+}
+
+
+def core_srcs(os_name):
+    other = [f for o, fs in OS_CORE.items() if o != os_name for f in fs]
+    return [s for s in srcs('core/*.c') if s not in other]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -370,7 +386,13 @@ def main():
                     help='e.g. address,undefined')
     ap.add_argument('--prefix', default='/usr/local')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
+    ap.add_argument('--host', default='',
+                    help='cross build: x86_64-w64-mingw32 (Windows DLL,\n'
+                    'tests under Wine; see configure_windows.py)')
     args = ap.parse_args()
+    if args.host == 'x86_64-w64-mingw32':
+        import configure_windows
+        return configure_windows.main(sys.modules[__name__], args)
 
     static = [b for b in args.backends.split(',') if b]
     for b in static:
@@ -417,7 +439,7 @@ def main():
     table = 'build/gen/static_backends.c'
     write_static_table(os.path.join(TOP, table), static)
 
-    core = srcs('core/*.c')
+    core = core_srcs('linux')
     for vdir, vflags in variants:
         vf = ' '.join(vflags)
         objs = []

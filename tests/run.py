@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Runs test programs and adds up their results.
 
-Each argument is a program.  Criterion programs report a "Synthesis:" line;
+Each argument is a program (run through $TEST_RUNNER when set, e.g. Wine).  Criterion programs report a "Synthesis:" line;
 other programs may print "N passed, N failed[, N skipped]"; a program that
 prints neither counts as one test, passed if it exits 0.  Skips are counted
 from Criterion's "Skipped" lines and from lines starting with "SKIP".
 Ends with one line "tests: N passed, N failed, N skipped" and exits 1 on
 any failure.
 """
+import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -20,7 +22,9 @@ SKIP = re.compile(r'(\[SKIP\]|Skipped|^SKIP)', re.M)
 
 
 def run(prog):
-    proc = subprocess.run([prog], stdout=subprocess.PIPE,
+    # TEST_RUNNER: what runs a program built for another OS (Wine).
+    runner = shlex.split(os.environ.get('TEST_RUNNER', ''))
+    proc = subprocess.run(runner + [prog], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True,
                           errors='replace')
     out = proc.stdout
