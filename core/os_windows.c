@@ -225,7 +225,7 @@ static HANDLE view_file(uintptr_t addr)
 }
 
 /* A view is unmapped whole: Windows cannot unmap part of one, so addr
- * must be where pmem_map_file() put it (what PMDK asks too). */
+ * must be where pmem_map_file() put it; anything else is EINVAL. */
 int pmem_os_unmap(void *addr, size_t len)
 {
 	if (len == 0) {
@@ -243,14 +243,19 @@ int pmem_os_unmap(void *addr, size_t len)
 			break;
 		}
 	ReleaseSRWLockExclusive(&view_lock);
-	if (!UnmapViewOfFile(addr)) {
-		errno = found ? pmem_win_errno(GetLastError()) : EINVAL;
-		if (file)
-			CloseHandle(file);
+	/* Only our views: UnmapViewOfFile inside a DLL or the program
+	 * would unmap its whole image. */
+	if (!found) {
+		errno = EINVAL;
 		return -1;
 	}
-	if (file)
-		CloseHandle(file);	/* a TMPFILE goes away here */
+	BOOL ok = UnmapViewOfFile(addr);
+	DWORD err = GetLastError();
+	CloseHandle(file);	/* a TMPFILE goes away here */
+	if (!ok) {
+		errno = pmem_win_errno(err);
+		return -1;
+	}
 	return 0;
 }
 
