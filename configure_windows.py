@@ -43,6 +43,8 @@ def main(cfg, args):
            depfile='$out.d', deps='gcc', description='CC $out')
     n.rule('dll', '$cc -shared -o $dll $in core/libpmem.def '
            '-Wl,--out-implib,$implib $libs', description='LINK $out')
+    n.rule('plugin', '$cc -shared -o $out $in -static',
+           description='LINK $out')
     n.rule('ar', 'rm -f $out && %s crs $out $in' % host['ar'],
            description='AR $out')
     n.rule('exe', '$cc -o $out $in $xlibs $libs', description='LINK $out')
@@ -66,6 +68,15 @@ def main(cfg, args):
             implicit=['core/libpmem.def'], dll='build/libpmem.dll',
             implib='build/libpmem.dll.a')
     n.build('build/libpmem.a', 'ar', objs)
+    # Plugins: the backends that need nothing of the library as DLLs
+    # (msync-fallback calls into it).
+    for b, (src, isa) in cfg.BACKENDS.items():
+        if b == 'msync-fallback':
+            continue
+        o = n.build(cfg.objname('build', src, '.plugin'), 'cc', [src],
+                    vflags=' '.join(release + isa +
+                                    ['-DPMEM_BACKEND_PLUGIN']))
+        n.build('build/backends/%s.dll' % b, 'plugin', o)
 
     vf = ' '.join(release)
     dll_users = []
