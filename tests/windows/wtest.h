@@ -8,8 +8,9 @@
 
 #include <stdio.h>
 
-static int wt_passed, wt_failed, wt_skipped, wt_cur_failed;
-static const char *wt_name;
+static int wt_passed, wt_failed, wt_skipped;
+static int wt_cur_failed __attribute__((unused));
+static const char *wt_name __attribute__((unused));
 
 #define CHECK(cond, ...) do { \
 	if (!(cond)) { \
