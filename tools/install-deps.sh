@@ -14,3 +14,9 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libpmem1 libpmemobj-dev libpmemlog-dev libpmemblk-dev \
 	fio pmdk-tools \
 	gnuplot-nox >/dev/null
+# The Windows build (configure.py --host=x86_64-w64-mingw32) and its tests
+# under Wine; --no-windows leaves them out.
+if [ "${1:-}" != --no-windows ]; then
+	$SUDO apt-get install -y -qq --no-install-recommends \
+		gcc-mingw-w64-x86-64 wine64 >/dev/null
+fi
