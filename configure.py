@@ -6,7 +6,7 @@ Sources are found by directory, so adding a file needs no edit here:
   backends/<name>.c     one backend each, linked in (--backends) and a plugin
   tools/<prog>.c        command-line programs
   tests/test_*.c        Criterion test programs, run by `ninja test`
-Variants: build/ (release), build/debug/ (assertions, logging to stderr),
+Variants: build/ (release), build/debug/ (debug logging to stderr),
 build/check/ with --check (primitives recorded for the durability model).
 """
 import argparse
@@ -130,7 +130,7 @@ ln -sf libpmem.so.1 "$L/libpmem.so"
 install -m 644 build/libpmem.a "$L/libpmem.a"
 install -m 644 include/libpmem.h include/libpmem_backend.h "$P/include/"
 install -m 755 build/backends/*.so "$L/libpmem/backends/"
-# the debug library: PMEM_LOG_LEVEL/PMEM_LOG_FILE honoured, assertions on
+# the debug library: PMEM_LOG_LEVEL/PMEM_LOG_FILE honoured
 install -m 755 build/debug/libpmem.so.1 "$L/libpmem/debug/libpmem.so.1"
 ln -sf libpmem.so.1 "$L/libpmem/debug/libpmem.so"
 install -m 644 build/gen/libpmem.pc "$L/pkgconfig/libpmem.pc"
@@ -271,6 +271,52 @@ def add_check_tests(n):
     if os.path.exists(os.path.join(TOP, 'tests/test_pmem_check.sh')):
         progs.append('tests/test_pmem_check.sh')
     return progs
+
+
+# ---- issue 10: the test runner's own test ------------------------------
+
+def add_runner_test(n, release):
+    """tests/test_runner.py feeds tests/run.py fake programs, among them
+    build/tests/runner/criterion_sample (a skip and a crash on purpose: not
+    a test of its own)."""
+    s = 'tests/runner/criterion_sample.c'
+    o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+    n.build('build/tests/runner/criterion_sample', 'exe', o,
+            xlibs=' '.join(TEST_LIBS))
+    return ['tests/test_runner.py']
+
+
+# ---- issue 10: ThreadSanitizer (`ninja test-tsan`) ----------------------
+
+def add_threads_test(n, release):
+    """build/tests/threads: registry, mapping and copying from many
+    threads at once.  A plain program (Criterion cannot start under
+    ThreadSanitizer), run by `ninja test` and by `ninja test-tsan`."""
+    s = 'tests/threads/threads.c'
+    o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+    return n.build('build/tests/threads', 'exe', o + ['build/libpmem.a'])
+
+
+def add_fuzz(n, release):
+    """build/tests/fuzz and `ninja fuzz` (not part of `test`): random copy
+    operations under every pair and random selection inputs for
+    PMEM_FUZZ_SECONDS (default 30), starting from tests/fuzz/seeds."""
+    s = 'tests/fuzz/fuzz.c'
+    o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
+    prog = n.build('build/tests/fuzz', 'exe', o + ['build/libpmem.a'])
+    n.rule('run_fuzz', '$in --seconds $${PMEM_FUZZ_SECONDS:-30} '
+           'tests/fuzz/seeds', pool='console', description='FUZZ')
+    n.build('fuzz', 'run_fuzz', prog, implicit=['tests/fuzz/seeds'],
+            default=False)
+
+
+def add_tsan_target(n):
+    """`ninja test-tsan`, defined with --sanitize=thread: build/tests/threads
+    only (the other programs are Criterion's, which aborts under TSan).  A
+    reported race aborts the program, so the run fails."""
+    n.rule('run_tsan', 'TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 '
+           'python3 tests/run.py $in', pool='console', description='TEST-TSAN')
+    n.build('test-tsan', 'run_tsan', ['build/tests/threads'], default=False)
 
 
 # ---- issue 3: tests that need the debug library ------------------------
@@ -491,12 +537,18 @@ def main():
 
     n.rule('run_tests', 'python3 tests/run.py $in', pool='console',
            description='TEST')
+    tests += add_runner_test(n, release)
+    tests += add_threads_test(n, release)
+    tests += ['tests/test_docs.sh']     # doc claims checked against the code
     tests += add_check_tests(n)
     tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests, implicit=['all', 'build/pmembench'],
             default=False)
+    if 'thread' in args.sanitize.split(','):
+        add_tsan_target(n)
 
     add_test_plugins(n, release)
+    add_fuzz(n, release)
     add_bench(n, release)
     add_dax(n, release)
     n.build('all', 'phony', n.defaults, default=False)

@@ -18,7 +18,11 @@
 # (build/interop/pairs), and the automatic choice with PMEM_NO_MOVNT=1 (no
 # non-temporal stores) and PMEM_MOVNT_THRESHOLD=0 (only non-temporal
 # stores), each without and with PMEM_IS_PMEM_FORCE=1; and the automatic
-# choice once more on the debug library (build/debug/: assertions on).
+# choice once more on the debug library (build/debug/: debug logging).
+# For the automatic choice a pool is also written on PMDK's libpmem and
+# verified on ours, and the reverse; the spy proves that the PMDK side
+# mapped and bound only PMDK's file (package libpmem1), even when an
+# installed copy of ours would be found first.
 # Without PMEM_IS_PMEM_FORCE=1 a file on tmpfs is not pmem, and fio's
 # libpmem engine must refuse it exactly as it does on PMDK's library.
 #
@@ -241,13 +245,58 @@ else
 fi
 
 # A pool written on one library and verified on the other: PMDK's libpmem
-# (the system's, no LD_LIBRARY_PATH) and ours must agree on the file.
-on_pmdk() {
-	local force=()
-	[ "$FORCE" = 1 ] && force=(PMEM_IS_PMEM_FORCE=1)
-	(cd "$TMP" && env -u LD_LIBRARY_PATH -u LD_PRELOAD "${force[@]}" \
-		"$@") >"$TMP/out" 2>&1
+# and ours must agree on the file.  After `ninja install` the loader would
+# find ours in /usr/local/lib first, so PMDK's directory is put first, and
+# the spy must show that the process mapped and bound PMDK's file only.
+PMDK_LIB=$(readlink -f "$(dpkg -L libpmem1 2>/dev/null |
+	grep '/libpmem\.so\.1$' | head -1)" 2>/dev/null)
+if [ ! -f "$PMDK_LIB" ] || [ "$PMDK_LIB" = "$OURS" ]; then
+	bad "PMDK's libpmem.so.1 (package libpmem1) not found: ${PMDK_LIB:-none}"
+	finish
+fi
+# not_pmdk: prints why a process of the last on_pmdk_dir did not run PMDK's
+# library only (and fails), or nothing.
+not_pmdk() {
+	local line maps persist
+	[ -s "$TMP/spy" ] || { echo "no spy record"; return 0; }
+	while read -r line; do
+		maps=$(sed -n 's/.* maps=\([^ ]*\) .*/\1/p' <<<"$line")
+		persist=$(sed -n 's/.* persist=\([^ ]*\) .*/\1/p' <<<"$line")
+		if [ "$(readlink -f "$maps")" != "$PMDK_LIB" ] ||
+				[ "$(readlink -f "$persist")" != "$PMDK_LIB" ]; then
+			echo "not PMDK's $PMDK_LIB: maps=$maps persist=$persist"
+			return 0
+		fi
+	done <"$TMP/spy"
+	return 1
 }
+# on_pmdk_dir DIR CMD...: CMD with DIR first in the loader's search path
+# (and $PRE preloaded: the spy, by default).
+on_pmdk_dir() {
+	local dir=$1 force=()
+	shift
+	rm -f "$TMP/spy"
+	[ "$FORCE" = 1 ] && force=(PMEM_IS_PMEM_FORCE=1)
+	(cd "$TMP" && env LD_LIBRARY_PATH="$dir" LD_PRELOAD="${PRE:-$I/spy.so}" \
+		PMEM_SPY_OUT="$TMP/spy" "${force[@]}" "$@") >"$TMP/out" 2>&1
+}
+# on_pmdk CMD...: CMD on PMDK's libpmem, proven by the spy.
+on_pmdk() {
+	local why
+	on_pmdk_dir "${PMDK_LIB%/*}" "$@" || return 1
+	why=$(not_pmdk) || return 0
+	echo "$why" >>"$TMP/out"
+	return 1
+}
+# The proof can fail: a run that finds ours first (as an installed copy
+# would be found) is rejected.
+PRE=$PRELOAD on_pmdk_dir "$B" "$I/obj_tx" create "$TMP/proof.obj"
+if why=$(not_pmdk); then
+	ok "the PMDK-side check rejects a process that ran build/libpmem.so.1 ($why)"
+else
+	bad "the PMDK-side check accepts a process that ran build/libpmem.so.1"
+fi
+rm -f "$TMP/proof.obj"
 run_cross() {
 	local p=$TMP/cross.obj
 	rm -f "$p"
