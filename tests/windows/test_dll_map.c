@@ -50,6 +50,9 @@ static const struct bad bad_inputs[] = {
 	{ "existing file, CREATE|EXCL", K_FILE, 4096, C | X, EEXIST },
 	{ "empty regular file", K_EMPTY_FILE, 0, 0, EINVAL },
 	{ "CREATE in a missing directory", K_IN_MISSING_DIR, 4096, C, ENOENT },
+	/* Linux: ENOTDIR; Windows says ERROR_PATH_NOT_FOUND */
+	{ "path under a regular file", K_UNDER_FILE, 0, 0, ENOENT },
+	{ "path under a regular file, CREATE", K_UNDER_FILE, 4096, C, ENOENT },
 };
 
 static char dir[MAX_PATH];
