@@ -404,18 +404,22 @@ def add_dax(n, release):
 
 # ---- issue 13: the OS side of core/os.h ---------------------------------
 
-# Core files only one OS builds; every other core/*.c is built everywhere.
-OS_CORE = {
+# Files only one OS builds; every other source is built everywhere.
+OS_ONLY = {
     'linux': ['core/os_posix.c', 'core/map.c', 'core/devdax.c',
-              'core/auto_flush.c'],
+              'core/auto_flush.c', 'tools/pmem-info/os_linux.c'],
     'windows': ['core/os_windows.c', 'core/map_windows.c',
-                'core/linux_only_windows.c'],
+                'core/linux_only_windows.c', 'tools/pmem-info/os_windows.c'],
 }
 
 
+def os_srcs(pattern, os_name):
+    other = [f for o, fs in OS_ONLY.items() if o != os_name for f in fs]
+    return [s for s in srcs(pattern) if s not in other]
+
+
 def core_srcs(os_name):
-    other = [f for o, fs in OS_CORE.items() if o != os_name for f in fs]
-    return [s for s in srcs('core/*.c') if s not in other]
+    return os_srcs('core/*.c', os_name)
 
 
 def main():
@@ -513,7 +517,7 @@ def main():
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
         # tools/<prog>/*.c: more sources of that program
-        for h in srcs('tools/%s/*.c' % prog):
+        for h in os_srcs('tools/%s/*.c' % prog, 'linux'):
             o += n.build(objname('build', h), 'cc', [h],
                          vflags=' '.join(release))
         n.build('build/' + prog, 'exe', o + [rel], xlibs='-lm')

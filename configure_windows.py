@@ -79,6 +79,13 @@ def main(cfg, args):
         n.build('build/backends/%s.dll' % b, 'plugin', o)
 
     vf = ' '.join(release)
+    # pmem-info.exe: linked statically, as on Linux (it reads internals).
+    o = []
+    for s in ['tools/pmem-info.c'] + cfg.os_srcs('tools/pmem-info/*.c',
+                                                host['os']):
+        o += n.build(cfg.objname('build', s), 'cc', [s], vflags=vf)
+    n.build('build/pmem-info.exe', 'exe', o + ['build/libpmem.a'],
+            xlibs='-lm')
     dll_users = []
     for s in cfg.srcs('docs/examples/*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]

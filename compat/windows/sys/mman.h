@@ -2,7 +2,8 @@
  * sys/mman.h for the Windows build only (configure.py puts compat/windows
  * on the include path for x86_64-w64-mingw32): the few calls the shared
  * primitives (backends/pm_prims.h: msync) and the test engines
- * (tests/checkasm.h, tools/check/matrix.c: anonymous mmap, mprotect) make,
+ * (tests/checkasm.h, tools/check/matrix.c: anonymous mmap, mprotect) and
+ * pmem-info --calibrate (madvise) make,
  * on the Win32 API.  msync is the OS layer's (core/os.h).
  */
 #ifndef PMEM_COMPAT_SYS_MMAN_H
@@ -60,6 +61,15 @@ static inline int mprotect(void *addr, size_t len, int prot)
 	return VirtualProtect(addr, len, prot & PROT_WRITE ? PAGE_READWRITE :
 			prot & PROT_READ ? PAGE_READONLY : PAGE_NOACCESS, &old)
 		? 0 : (errno = EINVAL, -1);
+}
+
+/* A hint only: Windows has large pages just with a privilege. */
+#define MADV_HUGEPAGE 14
+
+static inline int madvise(void *addr, size_t len, int advice)
+{
+	(void)addr; (void)len; (void)advice;
+	return 0;
 }
 
 #endif
