@@ -240,6 +240,33 @@ static void versions(void)
 	CHECK(u && strstr(u, "minor version mismatch"), "U message");
 }
 
+/* Exported by name as PMDK 1.12's Windows libpmem.dll: the U and W pairs
+ * and the rest of the page; the plain names are header macros there. */
+static void exports_by_name(void)
+{
+	static const char *const names[] = {
+		"pmem_map_fileU", "pmem_map_fileW", "pmem_check_versionU",
+		"pmem_check_versionW", "pmem_errormsgU", "pmem_errormsgW",
+		"pmem_unmap", "pmem_is_pmem", "pmem_persist", "pmem_flush",
+		"pmem_drain", "pmem_msync", "pmem_has_hw_drain",
+		"pmem_has_auto_flush", "pmem_deep_flush", "pmem_deep_drain",
+		"pmem_deep_persist", "pmem_memmove_persist",
+		"pmem_memcpy_persist", "pmem_memset_persist",
+		"pmem_memmove_nodrain", "pmem_memcpy_nodrain",
+		"pmem_memset_nodrain", "pmem_memmove", "pmem_memcpy",
+		"pmem_memset",
+	};
+	HMODULE dll = GetModuleHandleA("libpmem.dll");
+	CHECK(dll != NULL, "libpmem.dll not loaded");
+	if (!dll)
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		CHECK(GetProcAddress(dll, names[i]) != NULL, "%s", names[i]);
+	CHECK(GetProcAddress(dll, "pmem_map_file") == NULL, "plain name");
+	CHECK(GetProcAddress(dll, "pmem_errormsg") == NULL, "plain name");
+	CHECK(GetProcAddress(dll, "pmem_os_msync") == NULL, "internal");
+}
+
 int main(void)
 {
 	win_scratch_dir(dir, sizeof(dir), "map");
@@ -249,5 +276,6 @@ int main(void)
 	TEST(unmap_and_msync_errors);
 	TEST(non_ascii_names);
 	TEST(versions);
+	TEST(exports_by_name);
 	return wt_summary();
 }
