@@ -51,6 +51,30 @@ static void not_dax(void)
 			strstr(out, "\"pmem\": false"), "%s", out);
 }
 
+/* PMEM_BACKEND from the Windows environment: names, and a plugin DLL by
+ * path (a plugin-only name is searched in PMEM_BACKEND_PATH, ';'-separated). */
+static void forced_by_environment(void)
+{
+	SetEnvironmentVariableA("PMEM_BACKEND", "clflushopt,nt-sse2");
+	run("");
+	CHECK(strstr(out, "flush: clflushopt (forced by PMEM_BACKEND)") &&
+			strstr(out, "copy: nt-sse2 (forced"), "%s", out);
+	char dll[MAX_PATH + 32];
+	snprintf(dll, sizeof(dll), "%s", info);
+	strcpy(strrchr(dll, '\\'), "/backends/clwb.dll");
+	SetEnvironmentVariableA("PMEM_BACKEND", dll);
+	run("");
+	CHECK(strstr(out, "flush: clwb (forced by PMEM_BACKEND, plugin)"),
+			"%s", out);
+	SetEnvironmentVariableA("PMEM_BACKEND", "no-such-backend");
+	SetEnvironmentVariableA("PMEM_BACKEND_PATH", "C:/nowhere;C:/windows");
+	run("");
+	CHECK(strstr(out, "no no-such-backend.dll in C:/nowhere;C:/windows"),
+			"%s", out);
+	SetEnvironmentVariableA("PMEM_BACKEND", NULL);
+	SetEnvironmentVariableA("PMEM_BACKEND_PATH", NULL);
+}
+
 static void missing(void)
 {
 	CHECK(run("C:\\no-such-file-here") == 2, "%s", out);
@@ -64,6 +88,7 @@ int main(void)
 	strcpy(strrchr(info, '\\'), "\\..\\pmem-info.exe");
 	TEST(choice_and_plugins);
 	TEST(not_dax);
+	TEST(forced_by_environment);
 	TEST(missing);
 	return wt_summary();
 }
