@@ -111,6 +111,8 @@ def main(cfg, args):
     for d in ('build/tests', 'build/examples'):
         n.build(d + '/libpmem.dll', 'copy', ['build/libpmem.dll'])
 
+    # The examples run too: each exits non-zero when a call fails.
+    tests += dll_users
     n.rule('run_tests', host['runner'] + ' python3 tests/run.py $in',
            pool='console', description='TEST (Wine)')
     n.build('test', 'run_tests', tests, implicit=['all'], default=False)
