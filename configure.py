@@ -412,6 +412,28 @@ def add_dax(n, release):
                       'tests/dax/run.py'], default=False)
 
 
+# ---- issue 13: the OS side of core/os.h ---------------------------------
+
+# Files only one OS builds; every other source is built everywhere.
+OS_ONLY = {
+    'linux': ['core/os_posix.c', 'core/map.c', 'core/devdax.c',
+              'core/auto_flush.c', 'tools/pmem-info/os_linux.c'],
+    'windows': ['core/os_windows.c', 'core/map_windows.c',
+                'core/linux_only_windows.c', 'tools/pmem-info/os_windows.c'],
+}
+
+
+def os_srcs(pattern, os_name):
+    other = [f for o, fs in OS_ONLY.items() if o != os_name for f in fs]
+    return [s for s in srcs(pattern) if s not in other]
+
+
+def core_srcs(os_name, isa='x86'):
+    """core/*.c for one OS and one instruction set (core/*_<isa>.c:
+    configure_isa.py)."""
+    return configure_isa.for_isa(os_srcs('core/*.c', os_name), isa)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -427,9 +449,14 @@ def main():
     ap.add_argument('--prefix', default='/usr/local')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
     ap.add_argument('--host', default='',
-                    help='cross build, e.g. aarch64-linux-gnu (compiler\n'
-                    '<host>-gcc; `ninja test` runs under qemu-user)')
+                    help='cross build: aarch64-linux-gnu (AArch64, tests\n'
+                    'under qemu-user; configure_isa.py) or x86_64-w64-mingw32\n'
+                    '(Windows DLL, tests under Wine; configure_windows.py)')
     pre, _ = ap.parse_known_args()
+    if pre.host == 'x86_64-w64-mingw32':
+        args = ap.parse_args()
+        import configure_windows
+        return configure_windows.main(sys.modules[__name__], args)
     target = configure_isa.Target(pre.host, pre.cc, BACKENDS)
     isa_backends = target.backends
     ap.set_defaults(backends=','.join(isa_backends))
@@ -484,7 +511,7 @@ def main():
     table = 'build/gen/static_backends.c'
     write_static_table(os.path.join(TOP, table), static)
 
-    core = target.filter(srcs('core/*.c'))
+    core = core_srcs('linux', target.isa)
     for vdir, vflags in variants:
         vf = ' '.join(vflags)
         objs = []
@@ -512,7 +539,7 @@ def main():
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
         # tools/<prog>/*.c: more sources of that program
-        for h in srcs('tools/%s/*.c' % prog):
+        for h in os_srcs('tools/%s/*.c' % prog, 'linux'):
             o += n.build(objname('build', h), 'cc', [h],
                          vflags=' '.join(release))
         n.build('build/' + prog, 'exe', o + [rel], xlibs='-lm')

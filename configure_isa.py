@@ -46,6 +46,22 @@ CROSS_SYSROOT = '/opt/libpmem-cross/aarch64-linux-gnu'
 QEMU_CPU = 'cortex-a57'
 
 
+def isa_mine(path, isa):
+    """False for a *_<isa>.c file (or an X86_ONLY file) of another
+    instruction set."""
+    if path in X86_ONLY:
+        return isa == 'x86'
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for other in ISAS:
+        if stem.endswith('_' + other):
+            return other == isa
+    return True
+
+
+def for_isa(paths, isa):
+    return [p for p in paths if isa_mine(p, isa)]
+
+
 def isa_of(triple):
     arch = triple.split('-')[0]
     if arch in ('aarch64', 'arm64'):
@@ -108,18 +124,8 @@ class Target:
                   'its tests: %s (tools/install-deps.sh --aarch64)'
                   % ', '.join(missing))
 
-    def mine(self, path):
-        """False for a *_<isa>.c file of another instruction set."""
-        if path in X86_ONLY:
-            return self.isa == 'x86'
-        stem = os.path.splitext(os.path.basename(path))[0]
-        for isa in ISAS:
-            if stem.endswith('_' + isa):
-                return isa == self.isa
-        return True
-
     def filter(self, paths):
-        return [p for p in paths if self.mine(p)]
+        return for_isa(paths, self.isa)
 
     def scripts(self, scripts):
         """The script tests that can run for this target (the others are

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "export.h"
 #include "log.h"
+#include "os.h"
 #include "wide.h"
 
 #define ERR_MAX 512
@@ -51,7 +52,7 @@ void pmem_err_errno(int err, const char *fmt, ...)
 	size_t used = strlen(last_error);
 	char buf[128];
 	snprintf(last_error + used, sizeof(last_error) - used, ": %s",
-			strerror_r(err, buf, sizeof(buf)));
+			pmem_os_strerror(err, buf, sizeof(buf)));
 	to_log();
 	errno = err;
 }

@@ -5,6 +5,7 @@
 #include "libpmem.h"
 #include "export.h"
 #include "log.h"
+#include "os.h"
 #include "registry.h"
 
 static pthread_once_t force_once = PTHREAD_ONCE_INIT;
@@ -15,7 +16,7 @@ static int force = -1;	/* -1: ask the registry; 0 or 1: the answer */
  * atoi like PMDK: 0 (or text) never, 1 always, anything else ignored. */
 static void force_read(void)
 {
-	const char *e = getenv("PMEM_IS_PMEM_FORCE");
+	const char *e = pmem_os_getenv("PMEM_IS_PMEM_FORCE");
 	if (!e)
 		return;
 	int v = atoi(e);

@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "err.h"
 #include "export.h"
+#include "os.h"
 
 #ifdef PMEM_DEBUG
 #define MAIN_DEFAULT PMEM_LOG_LEVEL_DEBUG
@@ -67,7 +67,7 @@ static int log_file_name(const char *file, char *path, size_t n)
 {
 	size_t len = strlen(file);
 	int r = file[len - 1] == '-'
-		? snprintf(path, n, "%s%d", file, (int)getpid())
+		? snprintf(path, n, "%s%d", file, pmem_os_getpid())
 		: snprintf(path, n, "%s", file);
 	return r < 0 || (size_t)r >= n ? -1 : 0;
 }
@@ -75,7 +75,7 @@ static int log_file_name(const char *file, char *path, size_t n)
 static void env_read(void)
 {
 	out = stderr;
-	const char *lvl = secure_getenv("PMEM_LOG_LEVEL");
+	const char *lvl = pmem_os_secure_getenv("PMEM_LOG_LEVEL");
 	if (lvl && *lvl) {
 		char *end;
 		long v = strtol(lvl, &end, 10);
@@ -86,7 +86,7 @@ static void env_read(void)
 					__ATOMIC_RELAXED);
 		}
 	}
-	const char *file = secure_getenv("PMEM_LOG_FILE");
+	const char *file = pmem_os_secure_getenv("PMEM_LOG_FILE");
 	if (file && *file) {
 		/* Stay on stderr when the file cannot be used: the library
 		 * never exits over this. */
@@ -95,10 +95,10 @@ static void env_read(void)
 			file_refused(file, "name too long");
 			return;
 		}
-		FILE *f = fopen(path, "we");
+		FILE *f = pmem_os_fopen_w(path);
 		if (!f) {
 			char buf[128];
-			file_refused(path, strerror_r(errno, buf, sizeof(buf)));
+			file_refused(path, pmem_os_strerror(errno, buf, sizeof(buf)));
 			return;
 		}
 		setvbuf(f, NULL, _IOLBF, 0);

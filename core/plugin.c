@@ -1,5 +1,5 @@
 /*
- * plugin.c -- dlopen() a backend plugin and refuse anything that is not a
+ * plugin.c -- load a backend plugin (core/os.h: dlopen or LoadLibraryW) and refuse anything that is not a
  * complete backend this library can call.
  *
  * The descriptor's abi_version and size tell which fields the plugin
@@ -10,19 +10,14 @@
  * validates the copy and uses only that, so a probe that rewrites its own
  * descriptor changes nothing.
  */
-#include <dlfcn.h>
-#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "export.h"
+#include "os.h"
 #include "plugin.h"
 
 /* The function pointer of the other kind must be NULL: a descriptor that
@@ -124,124 +119,6 @@ const char *pmem_short_path(const char *path, char *buf, size_t max)
 #define PATH_SHOWN 200
 #define SHORT(p, buf) pmem_short_path((p), (buf), PATH_SHOWN)
 
-int pmem_plugin_open_regular(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		int err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	return fd;
-}
-
-static const char *machine_name(unsigned m)
-{
-	switch (m) {
-	case EM_386: return "i386";
-	case EM_ARM: return "ARM";
-	case EM_X86_64: return "x86-64";
-	case EM_AARCH64: return "AArch64";
-	case EM_PPC64: return "PowerPC64";
-	case EM_S390: return "s390";
-	case EM_RISCV: return "RISC-V";
-	default: return "another machine";
-	}
-}
-
-/* e_ident and e_machine: the same offsets in 32- and 64-bit headers. */
-static unsigned ehdr_machine(const unsigned char *h)
-{
-	const unsigned char *m = h + offsetof(Elf64_Ehdr, e_machine);
-	return h[EI_DATA] == ELFDATA2MSB ? (unsigned)(m[0] << 8 | m[1]) :
-		(unsigned)(m[1] << 8 | m[0]);
-}
-
-/* This library's own ELF header, as mapped (NULL if unknown). */
-static const unsigned char *own_ehdr(void)
-{
-	Dl_info info;
-	if (dladdr((void *)&pmem_plugin_open, &info) == 0 ||
-			info.dli_fbase == NULL)
-		return NULL;
-	const unsigned char *h = info.dli_fbase;
-	return memcmp(h, ELFMAG, SELFMAG) == 0 ? h : NULL;
-}
-
-/* A regular ELF file built for this machine: dlopen's own messages for
- * anything else are obscure ("No such file", "invalid ELF header"). */
-static int check_elf(const char *path)
-{
-	char sp[PATH_SHOWN + 1];
-	int fd = pmem_plugin_open_regular(path);
-	if (fd < 0) {
-		if (errno == EINVAL)
-			pmem_err_msg("%s: not a regular file", SHORT(path, sp));
-		else
-			pmem_err_errno(errno, "%s: cannot open plugin",
-					SHORT(path, sp));
-		return -1;
-	}
-	unsigned char h[sizeof(Elf64_Ehdr)] = { 0 };
-	ssize_t n = pread(fd, h, sizeof(h), 0);
-	int err = errno;
-	close(fd);
-	if (n < 0) {
-		pmem_err_errno(err, "%s: cannot read plugin", SHORT(path, sp));
-		return -1;
-	}
-	errno = ENOEXEC;
-	if (n < (ssize_t)sizeof(Elf32_Ehdr) || memcmp(h, ELFMAG, SELFMAG)) {
-		pmem_err_msg("%s: not an ELF shared object", SHORT(path, sp));
-		errno = ENOEXEC;
-		return -1;
-	}
-	const unsigned char *self = own_ehdr();
-	if (self == NULL)
-		return 0;
-	unsigned mine = ehdr_machine(self), its = ehdr_machine(h);
-	if (its != mine) {
-		pmem_err_msg("%s: built for %s (ELF machine %u), this library "
-				"is %s (%u)", SHORT(path, sp),
-				machine_name(its), its, machine_name(mine),
-				mine);
-		errno = ENOEXEC;
-		return -1;
-	}
-	if (h[EI_CLASS] != self[EI_CLASS] || h[EI_DATA] != self[EI_DATA]) {
-		pmem_err_msg("%s: a %s-bit %s-endian ELF object, this library "
-				"is %s-bit %s-endian", SHORT(path, sp),
-				h[EI_CLASS] == ELFCLASS32 ? "32" : "64",
-				h[EI_DATA] == ELFDATA2MSB ? "big" : "little",
-				self[EI_CLASS] == ELFCLASS32 ? "32" : "64",
-				self[EI_DATA] == ELFDATA2MSB ? "big" : "little");
-		errno = ENOEXEC;
-		return -1;
-	}
-	return 0;
-}
-
-/* 1 function, 0 something else (data), -1 cannot tell. */
-static int is_function(void *sym)
-{
-	Dl_info info;
-	const ElfW(Sym) *s = NULL;
-	if (dladdr1(sym, &info, (void **)&s, RTLD_DL_SYMENT) == 0 ||
-			s == NULL)
-		return -1;
-	int t = ELF64_ST_TYPE(s->st_info);
-	return t == STT_FUNC || t == STT_GNU_IFUNC;
-}
-
 /* What the library keeps of a loaded plugin. */
 struct plugin {
 	void *dl;
@@ -285,28 +162,26 @@ int pmem_plugin_open(const char *path, const struct pmem_backend **out,
 		errno = EINVAL;
 		return -1;
 	}
-	if (check_elf(path) != 0)
+	if (pmem_os_lib_check(path, SHORT(path, sp)) != 0)
 		return -1;
 	struct plugin *p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		pmem_err_errno(ENOMEM, "%s: cannot load", SHORT(path, sp));
 		return -1;
 	}
-	p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	char why[256];
+	p->dl = pmem_os_lib_open(path, why, sizeof(why));
 	if (p->dl == NULL) {
-		const char *e = dlerror();
-		pmem_err_msg("%s: cannot load: %s", SHORT(path, sp),
-				e ? e : "dlopen failed");
+		pmem_err_msg("%s: cannot load: %s", SHORT(path, sp), why);
 		free(p);
 		errno = ENOEXEC;
 		return -1;
 	}
-	char why[256];
-	void *sym = dlsym(p->dl, PMEM_BACKEND_ENTRY_SYMBOL);
+	void *sym = pmem_os_lib_sym(p->dl, PMEM_BACKEND_ENTRY_SYMBOL);
 	if (sym == NULL) {
 		snprintf(why, sizeof(why), "no entry symbol %s",
 				PMEM_BACKEND_ENTRY_SYMBOL);
-	} else if (is_function(sym) == 0) {
+	} else if (pmem_os_lib_sym_is_function(sym) == 0) {
 		snprintf(why, sizeof(why), "%s is not a function (export a "
 				"function that returns the descriptor)",
 				PMEM_BACKEND_ENTRY_SYMBOL);
@@ -325,7 +200,7 @@ int pmem_plugin_open(const char *path, const struct pmem_backend **out,
 		}
 	}
 	pmem_err_msg("%s: %s", SHORT(path, sp), why);
-	dlclose(p->dl);
+	pmem_os_lib_close(p->dl);
 	free(p);
 	errno = EINVAL;
 	return -1;
@@ -335,7 +210,7 @@ void pmem_plugin_close(void *handle)
 {
 	struct plugin *p = handle;
 	if (p) {
-		dlclose(p->dl);
+		pmem_os_lib_close(p->dl);
 		free(p);
 	}
 }

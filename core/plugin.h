@@ -22,9 +22,8 @@ int pmem_backend_validate(const struct pmem_backend *b, char *why,
 		size_t whysize);
 
 /*
- * Opens path without following it into a FIFO or device (O_NONBLOCK, must
- * be a regular file), checks its ELF header against this library's, then
- * dlopen()s it (RTLD_NOW | RTLD_LOCAL), checks that the entry symbol is a
+ * Checks path (pmem_os_lib_check: a regular file, on Linux an ELF object
+ * for this machine), loads it (pmem_os_lib_open), checks that the entry symbol is a
  * function, calls it and copies the descriptor into library-owned storage
  * (fields the plugin does not know read as zero), which it validates.  On
  * success stores the copy and a handle and returns 0; on failure returns
@@ -37,10 +36,6 @@ int pmem_plugin_open(const char *path, const struct pmem_backend **out,
 
 /* Unloads a plugin opened by pmem_plugin_open() and frees its copy. */
 void pmem_plugin_close(void *handle);
-
-/* Opens path for reading only if it is a regular file (never blocks on a
- * FIFO).  Returns the fd, or -1 with errno (EINVAL: not a regular file). */
-int pmem_plugin_open_regular(const char *path);
 
 /* path, shortened from the front to at most max bytes ("...tail"), so a
  * message built from it keeps its reason. */

@@ -10,9 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
+#include "os.h"
 #include "registry.h"
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -21,13 +19,13 @@ static size_t count, cap;
 
 static uintptr_t page_up(uintptr_t v)
 {
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t pg = (uintptr_t)pmem_os_page_size();
 	return (v + pg - 1) & ~(pg - 1);
 }
 
 static uintptr_t page_down(uintptr_t v)
 {
-	return v & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+	return v & ~((uintptr_t)pmem_os_page_size() - 1);
 }
 
 /* Index of the first range whose end lies above addr. */
@@ -146,7 +144,7 @@ int pmem_registry_unmap(void *addr, size_t len)
 	uintptr_t start = (uintptr_t)addr;
 	uintptr_t end = page_up((uintptr_t)addr + len);
 	pthread_rwlock_wrlock(&lock);
-	int ret = munmap(addr, len);
+	int ret = pmem_os_unmap(addr, len);
 	int err = errno;
 	if (ret == 0 && end > start)
 		remove_locked(start, end);

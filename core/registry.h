@@ -32,9 +32,9 @@ int pmem_registry_add(const void *addr, size_t len,
 void pmem_registry_remove(const void *addr, size_t len);
 
 /*
- * Calls munmap(addr, len) and, when it succeeds, forgets the range, both
+ * Calls pmem_os_unmap(addr, len) and, when it succeeds, forgets the range, both
  * under the registry's lock: no other thread can map the same addresses
- * and register them in between.  Returns munmap's result.
+ * and register them in between.  Returns its result.
  */
 int pmem_registry_unmap(void *addr, size_t len);
 

@@ -18,6 +18,7 @@
 #include "export.h"
 #include "libpmem.h"
 #include "log.h"
+#include "os.h"
 #include "ops.h"
 #include "select.h"
 
@@ -56,8 +57,8 @@ static const char *real_env(const char *name, void *ctx)
 	(void)ctx;
 	if (strcmp(name, "PMEM_BACKEND") == 0 ||
 			strcmp(name, "PMEM_BACKEND_PATH") == 0)
-		return secure_getenv(name);
-	return getenv(name);
+		return pmem_os_secure_getenv(name);
+	return pmem_os_getenv(name);
 }
 
 /* PMEM_NO_CLWB=1 and PMEM_NO_CLFLUSHOPT=1 hold here too ("do not use that

@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cpu.h"
 #include "libpmem.h"
 #include "log.h"
+#include "os.h"
 #include "plugin.h"
 #include "select.h"
 
@@ -224,19 +224,17 @@ static int search_path(struct sel *s, const char *name,
 		return 0;
 	char failed[320] = "";	/* the first directory we could not search */
 	for (const char *p = path; *p; ) {
-		size_t len = strcspn(p, ":");
+		size_t len = strcspn(p, pmem_os_path_list_sep);
 		char file[4096];
-		int n = snprintf(file, sizeof(file), "%.*s/%s.so", (int)len, p,
-				name);
+		int n = snprintf(file, sizeof(file), "%.*s/%s%s", (int)len, p,
+				name, pmem_os_lib_suffix);
 		p += len;
-		if (*p == ':')
+		if (*p)
 			p++;
 		if (len == 0 || n < 0 || (size_t)n >= sizeof(file))
 			continue;
-		int fd = pmem_plugin_open_regular(file);
+		int fd = pmem_os_regular_file(file);
 		int err = errno;
-		if (fd >= 0)
-			close(fd);
 		if (fd < 0 && (err == ENOENT || err == ENOTDIR))
 			continue;
 		if (fd < 0 && err != EINVAL) {	/* EACCES, ELOOP, ... */
@@ -259,7 +257,7 @@ static int search_path(struct sel *s, const char *name,
 				"%s)", name, failed);
 	else
 		snprintf(why, whysize, "unknown backend '%.64s' (not linked in, "
-				"no %.64s.so in %s)", name, name,
+				"no %.64s%s in %s)", name, name, pmem_os_lib_suffix,
 				pmem_short_path(path, sp, 200));
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* wide.c -- UTF-8 <-> wchar_t and the W entry points that need them. */
+/* wide.c -- UTF-8 <-> wchar_t (UTF-32 on Linux, UTF-16 on Windows) and the W entry points that need them. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,7 +44,14 @@ void pmem_utf8_to_wide(const char *s, wchar_t *out, size_t n)
 			   (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 			   (cp >= 0xd800 && cp <= 0xdfff)))
 			ok = 0;
-		if (ok) {
+		if (ok && cp > 0xffff && sizeof(wchar_t) == 2) {
+			/* UTF-16 (Windows): a surrogate pair, whole or not */
+			if (o + 2 >= n)
+				break;
+			out[o++] = (wchar_t)(0xd800 + ((cp - 0x10000) >> 10));
+			out[o++] = (wchar_t)(0xdc00 + (cp & 0x3ff));
+			p += len;
+		} else if (ok) {
 			out[o++] = (wchar_t)cp;
 			p += len;
 		} else {
@@ -55,12 +62,29 @@ void pmem_utf8_to_wide(const char *s, wchar_t *out, size_t n)
 	out[o] = L'\0';
 }
 
+/* The code point at *w, advancing past it; -1 when it is not a Unicode
+ * scalar value (a lone surrogate; UTF-16 pairs where wchar_t is 16 bits). */
+static long next_cp(const wchar_t **w)
+{
+	uint32_t c = (uint32_t)*(*w)++;
+	if (sizeof(wchar_t) == 2 && c >= 0xd800 && c <= 0xdbff) {
+		uint32_t lo = (uint32_t)**w;
+		if (lo < 0xdc00 || lo > 0xdfff)
+			return -1;
+		(*w)++;
+		return 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+	}
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return -1;
+	return (long)c;
+}
+
 char *pmem_wide_to_utf8(const wchar_t *ws)
 {
 	size_t need = 1;
-	for (const wchar_t *w = ws; *w; w++) {
-		uint32_t c = (uint32_t)*w;
-		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+	for (const wchar_t *w = ws; *w; ) {
+		long c = next_cp(&w);
+		if (c < 0) {
 			errno = EINVAL;
 			return NULL;
 		}
@@ -69,8 +93,8 @@ char *pmem_wide_to_utf8(const wchar_t *ws)
 	unsigned char *out = malloc(need), *o = out;
 	if (!out)
 		return NULL;
-	for (const wchar_t *w = ws; *w; w++) {
-		uint32_t c = (uint32_t)*w;
+	for (const wchar_t *w = ws; *w; ) {
+		uint32_t c = (uint32_t)next_cp(&w);
 		if (c < 0x80) {
 			*o++ = (unsigned char)c;
 		} else if (c < 0x800) {

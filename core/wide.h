@@ -1,4 +1,4 @@
-/* wide.h -- UTF-8 <-> wchar_t (UTF-32 on Linux) for the W entry points,
+/* wide.h -- UTF-8 <-> wchar_t (UTF-32 on Linux, UTF-16 on Windows) for the W entry points,
  * independent of the locale: the U names are UTF-8 by definition. */
 #ifndef PMEM_WIDE_H
 #define PMEM_WIDE_H 1

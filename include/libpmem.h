@@ -16,8 +16,24 @@
 extern "C" {
 #endif
 
-/* With NVML_UTF8_API the plain names are the UTF-8 ("U") entry points. */
-#ifdef NVML_UTF8_API
+/*
+ * On Windows the plain names are macros for the UTF-16 ("W") entry points
+ * when UNICODE is defined and the UTF-8 ("U") ones otherwise, as PMDK's
+ * Windows header; the library exports only the U and W names there.
+ * Elsewhere NVML_UTF8_API makes the plain names the U entry points.
+ */
+#if defined(_WIN32) && !defined(PMEM_LIBRARY_BUILD)
+#define PMEM_UW_MACROS 1
+#ifdef UNICODE
+#define pmem_map_file pmem_map_fileW
+#define pmem_check_version pmem_check_versionW
+#define pmem_errormsg pmem_errormsgW
+#else
+#define pmem_map_file pmem_map_fileU
+#define pmem_check_version pmem_check_versionU
+#define pmem_errormsg pmem_errormsgU
+#endif
+#elif defined(NVML_UTF8_API)
 #define pmem_map_file pmem_map_fileU
 #define pmem_check_version pmem_check_versionU
 #define pmem_errormsg pmem_errormsgU
@@ -33,8 +49,10 @@ extern "C" {
 #define PMEM_FILE_SPARSE	(1 << 2)	/* do not allocate the space */
 #define PMEM_FILE_TMPFILE	(1 << 3)	/* unnamed file in a directory */
 
+#ifndef PMEM_UW_MACROS
 void *pmem_map_file(const char *path, size_t len, int flags, mode_t mode,
 		size_t *mapped_lenp, int *is_pmemp);
+#endif
 void *pmem_map_fileU(const char *path, size_t len, int flags, mode_t mode,
 		size_t *mapped_lenp, int *is_pmemp);
 void *pmem_map_fileW(const wchar_t *path, size_t len, int flags, mode_t mode,
@@ -88,14 +106,18 @@ void *pmem_memset(void *pmemdest, int c, size_t len, unsigned flags);
 #define PMEM_MAJOR_VERSION 1
 #define PMEM_MINOR_VERSION 1
 
+#ifndef PMEM_UW_MACROS
 const char *pmem_check_version(unsigned major_required,
 		unsigned minor_required);
+#endif
 const char *pmem_check_versionU(unsigned major_required,
 		unsigned minor_required);
 const wchar_t *pmem_check_versionW(unsigned major_required,
 		unsigned minor_required);
 
+#ifndef PMEM_UW_MACROS
 const char *pmem_errormsg(void);
+#endif
 const char *pmem_errormsgU(void);
 const wchar_t *pmem_errormsgW(void);
 

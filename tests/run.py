@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs test programs and adds up their results.
 
-Each argument is a program.  Criterion programs (ELF programs importing
+Each argument is a program (run through $TEST_RUNNER when set, e.g.
+Wine).  Criterion programs (ELF programs importing
 criterion_internal_test_main) are run with --json=FILE and counted from
 that report (Criterion's console output shows neither skips nor their
 reasons): every skipped test is printed as "SKIP suite::test: reason" and
@@ -19,6 +20,7 @@ any failure.
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -58,6 +60,8 @@ def execute(prog, report, limit):
     # (LeakSanitizer fails the sanitizer build), and scripts that run
     # Criterion programs must not hand their children a report file.
     argv = [prog] + (['--json=' + report] if is_criterion(prog) else [])
+    # TEST_RUNNER: what runs a program built for another OS (Wine).
+    argv = shlex.split(os.environ.get('TEST_RUNNER', '')) + argv
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)

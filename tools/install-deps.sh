@@ -16,6 +16,14 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libpmem1 libpmemobj-dev libpmemlog-dev libpmemblk-dev \
 	fio pmdk-tools \
 	gnuplot-nox >/dev/null
-if [ "${1:-}" = --aarch64 ]; then
-	"$(dirname "$0")/install-deps-aarch64.sh"
-fi
+# The Windows build (configure.py --host=x86_64-w64-mingw32) and its tests
+# under Wine; --no-windows leaves them out.
+case " $* " in
+*" --no-windows "*) ;;
+*)	$SUDO apt-get install -y -qq --no-install-recommends \
+		gcc-mingw-w64-x86-64 wine64 >/dev/null ;;
+esac
+# --aarch64: the AArch64 cross build and its emulated tests.
+case " $* " in
+*" --aarch64 "*) "$(dirname "$0")/install-deps-aarch64.sh" ;;
+esac

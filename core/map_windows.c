@@ -1,0 +1,282 @@
+/*
+ * map_windows.c -- pmem_map_file() and pmem_unmap() on Windows: CreateFileW,
+ * the size set with SetFileInformationByHandle (FSCTL_SET_SPARSE first for
+ * PMEM_FILE_SPARSE), CreateFileMappingW and MapViewOfFileEx at an aligned
+ * address.  The argument checks come in the order of map.c, so a bad call
+ * fails with the same errno on either OS.  What Windows does differently
+ * (mode bits, EXCL with TMPFILE) is in docs/man/pmem_map_file.3.
+ */
+#include <windows.h>
+#include <winioctl.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "libpmem.h"
+#include "err.h"
+#include "export.h"
+#include "log.h"
+#include "map.h"
+#include "os.h"
+#include "os_windows.h"
+#include "registry.h"
+
+#define ALL_FLAGS (PMEM_FILE_CREATE | PMEM_FILE_EXCL | PMEM_FILE_SPARSE | \
+		PMEM_FILE_TMPFILE)
+#define MiB ((size_t)1 << 20)
+#define GiB ((size_t)1 << 30)
+
+size_t pmem_map_alignment(size_t len)
+{
+	return len >= GiB ? GiB : 2 * MiB;
+}
+
+size_t pmem_map_span(size_t len)
+{
+	size_t pg = pmem_os_page_size();
+	size_t span = (len + pg - 1) & ~(pg - 1);
+	return span < len ? 0 : span;
+}
+
+static void *bad(const char *what)
+{
+	pmem_err_errno(EINVAL, "%s", what);
+	return NULL;
+}
+
+static int set_errno_last(void)
+{
+	errno = pmem_win_errno(GetLastError());
+	return -1;
+}
+
+/* An unnamed file in directory dir: a new name there, opened so that it
+ * is deleted when the last handle goes (the view table's, at unmap). */
+static HANDLE open_tmpfile(const wchar_t *dir)
+{
+	DWORD a = GetFileAttributesW(dir);
+	if (a == INVALID_FILE_ATTRIBUTES) {
+		set_errno_last();
+		return INVALID_HANDLE_VALUE;
+	}
+	if (!(a & FILE_ATTRIBUTE_DIRECTORY)) {
+		errno = ENOTDIR;
+		return INVALID_HANDLE_VALUE;
+	}
+	wchar_t name[MAX_PATH + 16];
+	if (wcslen(dir) > MAX_PATH - 14) {
+		errno = ENAMETOOLONG;
+		return INVALID_HANDLE_VALUE;
+	}
+	if (!GetTempFileNameW(dir, L"pmem", 0, name)) {
+		set_errno_last();
+		return INVALID_HANDLE_VALUE;
+	}
+	HANDLE h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE | DELETE,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, OPEN_EXISTING, FILE_ATTRIBUTE_TEMPORARY |
+			FILE_FLAG_DELETE_ON_CLOSE, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		set_errno_last();
+		DeleteFileW(name);
+	}
+	return h;
+}
+
+/* Opens or creates path; *made: this call created it. */
+static HANDLE open_path(const wchar_t *path, int flags, int *made)
+{
+	*made = 0;
+	if (flags & PMEM_FILE_TMPFILE)
+		return open_tmpfile(path);
+	DWORD a = GetFileAttributesW(path);
+	if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY)) {
+		/* open(2) of a directory for writing: EISDIR, EEXIST first
+		 * under CREATE|EXCL */
+		errno = (flags & PMEM_FILE_CREATE) && (flags & PMEM_FILE_EXCL)
+			? EEXIST : EISDIR;
+		return INVALID_HANDLE_VALUE;
+	}
+	DWORD disp = !(flags & PMEM_FILE_CREATE) ? OPEN_EXISTING :
+		(flags & PMEM_FILE_EXCL) ? CREATE_NEW : OPEN_ALWAYS;
+	HANDLE h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, disp, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		set_errno_last();
+		return h;
+	}
+	*made = disp == CREATE_NEW ||
+		(disp == OPEN_ALWAYS && GetLastError() != ERROR_ALREADY_EXISTS);
+	return h;
+}
+
+static int set_size(HANDLE h, long long size)
+{
+	FILE_END_OF_FILE_INFO eof;
+	eof.EndOfFile.QuadPart = size;
+	if (!SetFileInformationByHandle(h, FileEndOfFileInfo, &eof,
+			sizeof(eof)))
+		return set_errno_last();
+	return 0;
+}
+
+/* Maps len bytes of the section at an address aligned to align (huge
+ * pages are likelier there), or wherever Windows puts it. */
+static void *map_view(HANDLE section, size_t len, size_t align)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		char *r = VirtualAlloc(NULL, len + align, MEM_RESERVE,
+				PAGE_NOACCESS);
+		if (!r)
+			break;
+		uintptr_t a = ((uintptr_t)r + align - 1) & ~(align - 1);
+		VirtualFree(r, 0, MEM_RELEASE);
+		/* another thread may take the place meanwhile: try again */
+		void *p = MapViewOfFileEx(section, FILE_MAP_ALL_ACCESS, 0, 0,
+				len, (void *)a);
+		if (p)
+			return p;
+	}
+	void *p = MapViewOfFile(section, FILE_MAP_ALL_ACCESS, 0, 0, len);
+	if (!p)
+		set_errno_last();
+	return p;
+}
+
+PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
+		mode_t mode, size_t *mapped_lenp, int *is_pmemp)
+{
+	(void)mode;	/* Windows has no mode bits (see the manual page) */
+	PMEM_LOG(INFO, "path \"%s\" len %zu flags 0x%x", path ? path :
+			"(null)", len, (unsigned)flags);
+	if (!path)
+		return bad("invalid (NULL) path");
+	if (flags & ~ALL_FLAGS) {
+		pmem_err_errno(EINVAL, "invalid flag specified 0x%x",
+				(unsigned)flags);
+		return NULL;
+	}
+	if ((flags & PMEM_FILE_CREATE) && (long long)len < 0)
+		return bad("invalid file length");
+	if (len != 0 && !(flags & PMEM_FILE_CREATE))
+		return bad("non-zero 'len' not allowed without "
+				"PMEM_FILE_CREATE");
+	if (len == 0 && (flags & PMEM_FILE_CREATE))
+		return bad("zero 'len' not allowed with PMEM_FILE_CREATE");
+	if ((flags & PMEM_FILE_TMPFILE) && !(flags & PMEM_FILE_CREATE))
+		return bad("PMEM_FILE_TMPFILE not allowed without "
+				"PMEM_FILE_CREATE");
+
+	wchar_t *wpath = pmem_win_utf16(path);
+	if (!wpath) {
+		pmem_err_errno(errno, "\"%s\" is not UTF-8", path);
+		return NULL;
+	}
+	int made;
+	HANDLE h = open_path(wpath, flags, &made);
+	if (h == INVALID_HANDLE_VALUE) {
+		pmem_err_errno(errno, "open \"%s\"", path);
+		free(wpath);
+		return NULL;
+	}
+	LARGE_INTEGER old;
+	void *addr = NULL;
+	int resized = 0;
+	if (!GetFileSizeEx(h, &old)) {
+		set_errno_last();
+		pmem_err_errno(errno, "size of \"%s\"", path);
+		goto err;
+	}
+	if (GetFileType(h) != FILE_TYPE_DISK) {
+		pmem_err_errno(EINVAL, "\"%s\" is not a regular file", path);
+		goto err;
+	}
+	if (!(flags & PMEM_FILE_CREATE)) {
+		if (old.QuadPart <= 0) {
+			pmem_err_errno(EINVAL, "\"%s\" is empty", path);
+			goto err;
+		}
+		len = (size_t)old.QuadPart;
+	} else {
+		if (flags & PMEM_FILE_SPARSE) {
+			/* Where the file system cannot, the file is simply
+			 * not sparse: nothing a caller can act on. */
+			DWORD ret;
+			DeviceIoControl(h, FSCTL_SET_SPARSE, NULL, 0, NULL, 0,
+					&ret, NULL);
+		}
+		if ((long long)len != old.QuadPart) {
+			if (set_size(h, (long long)len) != 0) {
+				pmem_err_errno(errno, "set the size of \"%s\" "
+						"to %zu", path, len);
+				goto err;
+			}
+			resized = 1;
+		}
+	}
+	HANDLE section = CreateFileMappingW(h, NULL, PAGE_READWRITE,
+			(DWORD)((unsigned long long)len >> 32), (DWORD)len, NULL);
+	if (!section) {
+		set_errno_last();
+		pmem_err_errno(errno, "CreateFileMapping %zu bytes of \"%s\"",
+				len, path);
+		goto err;
+	}
+	addr = map_view(section, len, pmem_map_alignment(len));
+	int err = errno;
+	CloseHandle(section);	/* the view keeps it */
+	if (!addr) {
+		pmem_err_errno(err, "MapViewOfFile %zu bytes of \"%s\"", len,
+				path);
+		goto err;
+	}
+	if (pmem_win_view_add(addr, len, h) != 0) {
+		pmem_err_errno(ENOMEM, "cannot track the view of \"%s\"",
+				path);
+		UnmapViewOfFile(addr);
+		goto err;
+	}
+	int dax = pmem_win_dax_volume(h);
+	if (dax && pmem_registry_add(addr, len, PMEM_RANGE_MAP_SYNC, -1))
+		PMEM_LOG(WARNING, "cannot track %p: out of memory", addr);
+	PMEM_LOG(NOTICE, "mapped \"%s\" at %p, %zu bytes%s", path, addr, len,
+			dax ? ", DAX volume" : "");
+	free(wpath);
+	if (mapped_lenp)
+		*mapped_lenp = len;
+	if (is_pmemp)
+		*is_pmemp = pmem_is_pmem(addr, len);
+	return addr;
+
+err:;
+	int e = errno;
+	if (resized && !made)
+		set_size(h, old.QuadPart);
+	CloseHandle(h);
+	if (made)
+		DeleteFileW(wpath);
+	free(wpath);
+	errno = e;
+	return NULL;
+}
+
+PMEM_EXPORT void *pmem_map_file(const char *path, size_t len, int flags,
+		mode_t mode, size_t *mapped_lenp, int *is_pmemp)
+{
+	return pmem_map_fileU(path, len, flags, mode, mapped_lenp, is_pmemp);
+}
+
+PMEM_EXPORT int pmem_unmap(void *addr, size_t len)
+{
+	if ((uintptr_t)addr % pmem_os_page_size()) {
+		pmem_err_errno(EINVAL, "address %p is not page aligned", addr);
+		return -1;
+	}
+	if (pmem_registry_unmap(addr, len) != 0) {
+		pmem_err_errno(errno, "UnmapViewOfFile %p, %zu bytes", addr,
+				len);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * os.h -- what the core needs from the operating system, behind one
+ * interface: core/os_posix.c (Linux) and core/os_windows.c implement it,
+ * and configure.py builds the one the host needs.  Core logic calls these
+ * and never the OS directly, so it carries no #ifdef for the OS.
+ */
+#ifndef PMEM_OS_H
+#define PMEM_OS_H 1
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Bytes of a page: the unit of mapping and msync. */
+size_t pmem_os_page_size(void);
+
+/* Environment: getenv; the secure form is NULL in set-uid/set-gid
+ * programs (variables that load code or name files). */
+const char *pmem_os_getenv(const char *name);
+const char *pmem_os_secure_getenv(const char *name);
+
+/* The process ID, for PMEM_LOG_FILE names ending in '-'. */
+int pmem_os_getpid(void);
+
+/* Opens path for writing (truncated), not inherited by child processes. */
+FILE *pmem_os_fopen_w(const char *path);
+
+/* strerror into buf, thread-safe; returns buf or a static string. */
+const char *pmem_os_strerror(int err, char *buf, size_t n);
+
+/* Unmaps what pmem_map_file() mapped: 0, or -1 with errno. */
+int pmem_os_unmap(void *addr, size_t len);
+
+/* Writes the pages covering [addr, addr + len) to storage and waits:
+ * msync(MS_SYNC), or FlushViewOfFile plus FlushFileBuffers.  0, or -1
+ * with errno. */
+int pmem_os_msync(const void *addr, size_t len);
+
+/* ---- plugins (shared objects / DLLs) ---- */
+
+/* ".so" or ".dll"; and what separates directories in PMEM_BACKEND_PATH. */
+extern const char pmem_os_lib_suffix[];
+extern const char pmem_os_path_list_sep[];
+
+/* 0 when path is a regular file that can be opened for reading (never
+ * blocks on a FIFO); -1 with errno (EINVAL: not a regular file). */
+int pmem_os_regular_file(const char *path);
+
+/* 0 when path looks like a plugin for this library (a regular file in
+ * the OS's own format, built for this machine); else -1 with errno and
+ * pmem_errormsg() set, the message starting with shown. */
+int pmem_os_lib_check(const char *path, const char *shown);
+
+/* Loads path; NULL with a reason in why on failure. */
+void *pmem_os_lib_open(const char *path, char *why, size_t whysize);
+
+/* The address of name in lib, or NULL. */
+void *pmem_os_lib_sym(void *lib, const char *name);
+
+/* 1 when sym is a function, 0 data, -1 cannot tell. */
+int pmem_os_lib_sym_is_function(void *sym);
+
+void pmem_os_lib_close(void *lib);
+
+#endif
