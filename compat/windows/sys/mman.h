@@ -30,6 +30,13 @@ static inline int msync(void *addr, size_t len, int flags)
 	return pmem_os_msync(addr, len);
 }
 
+/* pm_msync rounds its range to the page size (POSIX getpagesize, which
+ * mingw-w64 lacks): 4 KiB on x86-64 Windows. */
+static inline int getpagesize(void)
+{
+	return 4096;
+}
+
 /* Anonymous memory only: what the test engines ask for. */
 static inline void *mmap(void *addr, size_t len, int prot, int flags,
 		int fd, long off)
