@@ -15,6 +15,7 @@ import argparse
 import glob
 import os
 import shlex
+import shutil
 import sys
 
 import configure_isa
@@ -434,6 +435,20 @@ def core_srcs(os_name, isa='x86'):
     return configure_isa.for_isa(os_srcs('core/*.c', os_name), isa)
 
 
+def fresh_build_for_host(host):
+    """build/ holds one host's files: switching host (native, AArch64,
+    Windows) empties it, so no plugin or program of another machine is
+    left where the tests look (pmem-info lists build/backends/*.so)."""
+    build = os.path.join(TOP, 'build')
+    stamp = os.path.join(build, '.host')
+    old = open(stamp).read() if os.path.exists(stamp) else ''
+    if old != host and os.path.isdir(build):
+        shutil.rmtree(build)
+    os.makedirs(build, exist_ok=True)
+    with open(stamp, 'w') as f:
+        f.write(host)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -453,6 +468,7 @@ def main():
                     'under qemu-user; configure_isa.py) or x86_64-w64-mingw32\n'
                     '(Windows DLL, tests under Wine; configure_windows.py)')
     pre, _ = ap.parse_known_args()
+    fresh_build_for_host(pre.host)
     if pre.host == 'x86_64-w64-mingw32':
         args = ap.parse_args()
         import configure_windows
