@@ -18,9 +18,10 @@
  * a partial NT line would leave a half-filled write-combining buffer, and
  * the bytes around it are not ours to write.  A range holding no whole line
  * is stored temporally and flushed as a whole.  Exception: a partial line
- * of exactly 4, 8, 16 or 32 bytes aligned to its length takes one or two
- * NT stores (as PMDK does): a temporal store plus flush of it costs ~50 ns
- * more per call on AMD Zen 3 (docs/performance.md, sizes 64n+32).
+ * whose address and length are multiples of 4 takes NT stores of 4, 8 and
+ * 16 bytes (PMDK does so for one aligned piece of 4-32 bytes): a temporal
+ * store plus flush costs ~50 ns more per call on AMD Zen 3, where the line
+ * must first be read (docs/performance.md, sizes 64n+32).
  */
 #ifndef PMEM_NT_COPY_H
 #define PMEM_NT_COPY_H 1
@@ -50,36 +51,48 @@
 		NT_STORE((char *)(d) + i_ * NT_W, (v)); \
 } while (0)
 
-/* A piece of 4, 8, 16 or 32 bytes aligned to its length (SSE2 and movnti
- * stores, so any backend can use it). */
-static inline int nt_small_ok(const char *d, size_t len)
+/* A partial line whose address and length are multiples of 4 can be
+ * written with NT stores of 4, 8 and 16 bytes, each aligned to its size
+ * (movnti, movntdq: any backend can use them). */
+static inline int nt_pieces_ok(const char *d, size_t len)
 {
-	return len >= 4 && len <= 32 && (len & (len - 1)) == 0 &&
-		((uintptr_t)d & (len - 1)) == 0;
+	return (((uintptr_t)d | len) & 3) == 0;
 }
 
+/* NT stores of the 4-aligned range [d, d+len) from b (b is not in it). */
+static inline void nt_pieces(char *d, const char *b, size_t len)
+{
+	while (len) {
+		if (len >= 16 && ((uintptr_t)d & 15) == 0) {
+			pm_nt_store16(d, _mm_loadu_si128((const __m128i *)b));
+			d += 16, b += 16, len -= 16;
+		} else if (len >= 8 && ((uintptr_t)d & 7) == 0) {
+			int64_t v;
+			memcpy(&v, b, 8);
+			pm_nt_store8(d, v);
+			d += 8, b += 8, len -= 8;
+		} else {
+			int32_t v;
+			memcpy(&v, b, 4);
+			pm_nt_store4(d, v);
+			d += 4, b += 4, len -= 4;
+		}
+	}
+}
+
+/* Largest edge: a range holding no whole line, under 2 lines. */
+#define NT_EDGE_MAX (2 * PM_LINE)
+
 /* Temporal store of a partial line (or a small range), then its flush;
- * non-temporal when nt_small_ok (loads before stores: ranges may overlap). */
+ * non-temporal pieces when nt_pieces_ok (the source is read whole before
+ * the first store: the ranges may overlap). */
 static inline void nt_edge_copy(char *d, const char *s, size_t len,
 		pmem_flush_fn *flush)
 {
-	if (nt_small_ok(d, len)) {
-		if (len == 4) {
-			int32_t v;
-			memcpy(&v, s, 4);
-			pm_nt_store4(d, v);
-		} else if (len == 8) {
-			int64_t v;
-			memcpy(&v, s, 8);
-			pm_nt_store8(d, v);
-		} else {
-			__m128i a = _mm_loadu_si128((const __m128i *)s);
-			__m128i b = len == 32 ?
-				_mm_loadu_si128((const __m128i *)(s + 16)) : a;
-			pm_nt_store16(d, a);
-			if (len == 32)
-				pm_nt_store16(d + 16, b);
-		}
+	if (nt_pieces_ok(d, len)) {
+		char b[NT_EDGE_MAX];
+		memcpy(b, s, len);
+		nt_pieces(d, b, len);
 		return;
 	}
 	pm_store_copy(d, s, len);
@@ -89,18 +102,10 @@ static inline void nt_edge_copy(char *d, const char *s, size_t len,
 static inline void nt_edge_fill(char *d, int c, size_t len,
 		pmem_flush_fn *flush)
 {
-	if (nt_small_ok(d, len)) {
-		uint64_t v = 0x0101010101010101ull * (unsigned char)c;
-		if (len == 4) {
-			pm_nt_store4(d, (int32_t)v);
-		} else if (len == 8) {
-			pm_nt_store8(d, (int64_t)v);
-		} else {
-			__m128i x = _mm_set1_epi8((char)c);
-			pm_nt_store16(d, x);
-			if (len == 32)
-				pm_nt_store16(d + 16, x);
-		}
+	if (nt_pieces_ok(d, len)) {
+		char b[NT_EDGE_MAX];
+		memset(b, c, len);
+		nt_pieces(d, b, len);
 		return;
 	}
 	pm_store_fill(d, c, len);

@@ -17,7 +17,19 @@ static void flush_none(const void *addr, size_t len)
 	(void)len;
 }
 
-static inline int want_nt(size_t len, unsigned flags)
+/* The small_nt shape: 4-byte aligned address and length (every byte
+ * takes an NT store, none a temporal one) and, for a move, no overlap
+ * with the source (NT stores to lines just read from were slower). */
+static inline int small_nt_shape(const void *dst, const void *src,
+		size_t len)
+{
+	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
+	return ((d | len) & 3) == 0 && (src == NULL || (d - s >= len &&
+			s - d >= len));
+}
+
+static inline int want_nt(void *dst, const void *src, size_t len,
+		unsigned flags)
 {
 	if (pmem_ops.movnt_threshold == SIZE_MAX)	/* PMEM_NO_MOVNT */
 		return 0;
@@ -25,7 +37,8 @@ static inline int want_nt(size_t len, unsigned flags)
 		return 1;
 	if (flags & (PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WB))
 		return 0;
-	return len >= pmem_ops.movnt_threshold;
+	return len >= pmem_ops.movnt_threshold ||
+		(pmem_ops.small_nt && small_nt_shape(dst, src, len));
 }
 
 /*
@@ -121,7 +134,7 @@ do_move(void *dst, const void *src, size_t len, unsigned flags)
 		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
-	if (want_nt(len, flags)) {
+	if (want_nt(dst, src, len, flags)) {
 		pmem_ops.memmove_nt(dst, src, len, flush);
 		if (pmem_ops.fence_nt)
 			pm_drain_fence();
@@ -139,7 +152,7 @@ do_set(void *dst, int c, size_t len, unsigned flags)
 		return empty(dst, flags);
 	pmem_flush_fn *flush = (flags & PMEM_F_MEM_NOFLUSH) ? flush_none
 							   : pmem_ops.flush;
-	if (want_nt(len, flags)) {
+	if (want_nt(dst, NULL, len, flags)) {
 		pmem_ops.memset_nt(dst, c, len, flush);
 		if (pmem_ops.fence_nt)
 			pm_drain_fence();

@@ -22,6 +22,9 @@ struct pmem_ops {
 	/* Copies of at least this many bytes use memmove_nt/memset_nt;
 	 * SIZE_MAX when non-temporal stores are off (PMEM_NO_MOVNT=1). */
 	size_t movnt_threshold;
+	/* 1: copies under the threshold are NT too when small_nt_shape
+	 * (memops.c) holds; set by the CPU's copy row (select_rules.c). */
+	int small_nt;
 	/* 1 when drain() is empty because the flush is ordered with later
 	 * stores (PMEM_BACKEND_CAP_ORDERED_FLUSH on a CPU with
 	 * PMEM_CPU_CLFLUSH_ORDERED): every non-temporal copy then ends with

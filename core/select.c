@@ -111,10 +111,12 @@ static void init(void)
 	pmem_ops.memmove_nt = c->copy->memmove_nt;
 	pmem_ops.memset_nt = c->copy->memset_nt;
 	pmem_ops.movnt_threshold = c->movnt ? c->movnt_threshold : SIZE_MAX;
+	pmem_ops.small_nt = c->movnt && c->small_nt;
 
 	PMEM_LOG(DEBUG, "flush: %s (%s)", c->flush->name, c->flush_reason);
-	PMEM_LOG(DEBUG, "copy: %s (%s), movnt threshold %zu", c->copy->name,
-			c->copy_reason, pmem_ops.movnt_threshold);
+	PMEM_LOG(DEBUG, "copy: %s (%s), movnt threshold %zu%s", c->copy->name,
+			c->copy_reason, pmem_ops.movnt_threshold,
+			pmem_ops.small_nt ? ", small aligned copies NT" : "");
 	errno = saved_errno;
 }
 

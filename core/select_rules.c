@@ -59,23 +59,31 @@ struct copy_row {
 	unsigned family, model_lo, model_hi;
 	const char *order[COPY_MAX];
 	const char *measured;		/* the measurement, for the reason */
+	/* Small aligned copies NT too (pmem_backend_choice.small_nt): NULL,
+	 * or the measurement that found them faster on this CPU. */
+	const char *small_nt;
 };
 
 #define ZEN3_ORDER { "nt-avx", "nt-sse2", NULL }
 #define ZEN3_WHY "order measured on Zen 3 (AMD family 0x19): nt-avx " \
 	"1.04-1.06x nt-sse2, docs/performance.md"
+#define ZEN3_SMALL_NT "small aligned copies NT (Zen 3: 1.6x on 8-192 B, " \
+	"docs/performance.md)"
 static const struct copy_row copy_rows[] = {
 	/* Zen 3: measured on EPYC model 0x01; the same core is models
 	 * 0x00-0x0f (Milan) and 0x20-0x5f (Vermeer, Trento, Rembrandt,
 	 * Cezanne).  No AVX-512 there, so no order of nt-avx512 is claimed;
 	 * Zen 4 (0x10-0x1f, 0x60-0x7f, 0xa0-0xaf) was not measured. */
-	{ "AuthenticAMD", 0x19, 0x00, 0x0f, ZEN3_ORDER, ZEN3_WHY },
-	{ "AuthenticAMD", 0x19, 0x20, 0x5f, ZEN3_ORDER, ZEN3_WHY },
+	{ "AuthenticAMD", 0x19, 0x00, 0x0f, ZEN3_ORDER, ZEN3_WHY,
+		ZEN3_SMALL_NT },
+	{ "AuthenticAMD", 0x19, 0x20, 0x5f, ZEN3_ORDER, ZEN3_WHY,
+		ZEN3_SMALL_NT },
 	/* Zen 5: the issue #11 report's run (clwb flush, 11 rounds). */
 	{ "AuthenticAMD", 0x1a, 0x00, 0xff,
 		{ "nt-avx", "nt-avx512", "nt-sse2" },
 		"order measured on Zen 5 (AMD family 0x1a): nt-avx512 "
-		"0.93-1.05x nt-avx, issue #11 report in docs/performance.md" },
+		"0.93-1.05x nt-avx, issue #11 report in docs/performance.md",
+		NULL },
 };
 
 /* Widest stores first: what the instruction sets suggest, unmeasured. */
@@ -577,8 +585,12 @@ static void choose_threshold(struct sel *s)
 		return;
 	}
 	const char *t = env(s, "PMEM_MOVNT_THRESHOLD");
-	if (t == NULL)
+	if (t == NULL) {
+		const struct copy_row *row = copy_row_for(s->in->cpu);
+		if (row && row->small_nt)
+			c->small_nt = 1;
 		return;
+	}
 	/* Digits only: "", "-1", "12k", "1e3" are mistakes, not numbers. */
 	int ok = t[0] != '\0' && strspn(t, "0123456789") == strlen(t);
 	unsigned long long v = 0;

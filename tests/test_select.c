@@ -419,6 +419,29 @@ Test(env, no_movnt_0_keeps_movnt)
 	cr_assert_eq(c->movnt_threshold, 256);
 }
 
+/* Small aligned copies go NT only on the CPUs whose row measured it
+ * faster (Zen 3), and not when the user set the threshold or turned NT
+ * off (then the threshold alone decides, as PMEM_MOVNT_THRESHOLD says). */
+Test(env, small_nt_only_where_measured)
+{
+	cr_assert_eq(choose(&amd_zen3, 0, NULL)->small_nt, 1);
+	static const struct pmem_cpu *const others[] = { &amd_zen4, &hygon,
+		&intel_avx512, &old_cpu, &skylake_client };
+	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++)
+		cr_assert_eq(choose(others[i], 0, NULL)->small_nt, 0,
+				"%s family 0x%x", others[i]->vendor,
+				others[i]->family);
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_MOVNT_THRESHOLD=256",
+			NULL)->small_nt, 0);
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_NO_MOVNT=1", NULL)->small_nt,
+			0);
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_BACKEND=msync-fallback",
+			NULL)->small_nt, 0);
+	/* A forced pair keeps the CPU's rule: it is about the CPU. */
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_BACKEND=clflushopt,nt-sse2",
+			NULL)->small_nt, 1);
+}
+
 Test(env, movnt_threshold_valid)
 {
 	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_MOVNT_THRESHOLD=1024",

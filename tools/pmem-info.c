@@ -239,6 +239,11 @@ static void print_choice_text(const struct pmem_backend_choice *c,
 		printf("movnt threshold: %zu\n", c->movnt_threshold);
 	else
 		printf("movnt threshold: off (every copy temporal)\n");
+	if (c->movnt && c->small_nt)
+		printf("small copies: non-temporal when address and length "
+		       "are multiples of 4 and a move does not overlap "
+		       "(measured faster on this CPU model, "
+		       "docs/performance.md)\n");
 	if (c->refusal)
 		printf("refused: %s\n", T(0, c->refusal));
 	printf("auto flush: %s\n", pmem_has_auto_flush() == 1 ? "yes" : "no");
@@ -341,6 +346,8 @@ static void print_choice_json(const struct pmem_backend_choice *c,
 		printf("%zu", c->movnt_threshold);
 	else
 		printf("null");
+	jkey(&first, "small_nt");
+	printf("%s", c->movnt && c->small_nt ? "true" : "false");
 	jkey(&first, "refusal");
 	jstr(c->refusal);
 	jkey(&first, "auto_flush");

@@ -119,10 +119,14 @@ static void install(size_t threshold)
 		pmem_ops.memset_nt = C.cb->memset_nt;
 	}
 	pmem_ops.movnt_threshold = C.m->pair.movnt ? threshold : SIZE_MAX;
+	/* The library's own rule for small copies, at its own threshold. */
+	pmem_ops.small_nt = C.m->pair.movnt && C.m->pair.small_nt &&
+		threshold == C.m->pair.threshold;
 	if (threshold == SIZE_MAX)
 		snprintf(C.thr, sizeof(C.thr), "thr=max");
 	else
-		snprintf(C.thr, sizeof(C.thr), "thr=%zu", threshold);
+		snprintf(C.thr, sizeof(C.thr), "thr=%zu%s", threshold,
+			 pmem_ops.small_nt ? "+small" : "");
 }
 
 /* ---- one case -------------------------------------------------------- */
@@ -717,6 +721,7 @@ const char *matrix_pair_as_run(struct matrix_pair *p,
 	p->copy = copy;
 	p->movnt = sel.choice.movnt;
 	p->threshold = sel.choice.movnt_threshold;
+	p->small_nt = sel.choice.small_nt;
 	p->cpu = *cpu;
 	matrix_model_for(flush, &p->eadr, &p->page_cache);
 	return NULL;

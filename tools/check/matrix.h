@@ -21,6 +21,7 @@ struct matrix_pair {
 	const struct pmem_backend *flush, *copy;
 	int movnt;		/* 0: every copy temporal, copy never called */
 	size_t threshold;	/* copies from this size on are NT */
+	int small_nt;		/* small aligned copies NT at that threshold */
 	int eadr;		/* model: the cache is persistent */
 	int page_cache;		/* model: only msync makes data durable */
 	/* The CPU it runs on: its PMEM_CPU_CLFLUSH_ORDERED picks both the

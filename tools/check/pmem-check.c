@@ -76,6 +76,7 @@ int main(int argc, char **argv)
 	m.pair.copy = c->copy;
 	m.pair.movnt = c->movnt;
 	m.pair.threshold = c->movnt_threshold;
+	m.pair.small_nt = c->small_nt;
 	matrix_model_for(c->flush, &m.pair.eadr, &m.pair.page_cache);
 	printf("pmem-check: flush %s (%s)\n", c->flush->name, c->flush_reason);
 	printf("pmem-check: copy %s (%s)\n", c->copy->name, c->copy_reason);

@@ -34,7 +34,8 @@
 struct cand {
 	const struct pmem_backend *flush, *copy;
 	size_t thr;
-	char label[48];
+	int small_nt;		/* small aligned copies NT (pmem_ops.small_nt) */
+	char label[56];
 };
 
 static const char *const op_names[NOPS] = {
@@ -61,6 +62,7 @@ static void install(const struct cand *c)
 	pmem_ops.memmove_nt = c->copy->memmove_nt;
 	pmem_ops.memset_nt = c->copy->memset_nt;
 	pmem_ops.movnt_threshold = c->thr;
+	pmem_ops.small_nt = c->small_nt;
 }
 
 /* One batch of one operation: the destination walks the region, 64-byte
@@ -205,8 +207,9 @@ static int cpu_strategy(const struct pmem_backend *b,
 
 static void set_label(struct cand *c, const char *extra)
 {
-	snprintf(c->label, sizeof(c->label), "%s,%s thr %zu%s",
-		 c->flush->name, c->copy->name, c->thr, extra);
+	snprintf(c->label, sizeof(c->label), "%s,%s thr %zu%s%s",
+		 c->flush->name, c->copy->name, c->thr,
+		 c->small_nt ? "+small" : "", extra);
 }
 
 int pmem_info_calibrate(int argc, char **argv)
@@ -253,7 +256,8 @@ int pmem_info_calibrate(int argc, char **argv)
 	/* 1: every pair at the automatic threshold. */
 	struct cand c[MAX_CAND];
 	int nc = 0;
-	c[nc] = (struct cand){ ch->flush, ch->copy, ch->movnt_threshold, "" };
+	c[nc] = (struct cand){ ch->flush, ch->copy, ch->movnt_threshold,
+			       ch->small_nt, "" };
 	set_label(&c[nc++], " (automatic)");
 	c[nc] = c[0];
 	set_label(&c[nc++], " (automatic again)");
@@ -272,7 +276,8 @@ int pmem_info_calibrate(int argc, char **argv)
 			if (fl[i] == ch->flush && cp[j] == ch->copy)
 				continue;
 			c[nc] = (struct cand){ fl[i], cp[j],
-					       ch->movnt_threshold, "" };
+					       ch->movnt_threshold,
+					       ch->small_nt, "" };
 			set_label(&c[nc++], "");
 		}
 	static const size_t big[] = { 256, 1024, 4096, 65536, 1 << 20,
@@ -307,7 +312,8 @@ int pmem_info_calibrate(int argc, char **argv)
 				top[j] = t, order[j] = o;
 			}
 
-	/* 2: thresholds for the best pair, sizes around them. */
+	/* 2: thresholds for the best pair, sizes around them, each as
+	 * PMEM_MOVNT_THRESHOLD sets it (small aligned copies NT off). */
 	struct cand t[MAX_CAND];
 	int nt = 0;
 	t[nt++] = c[0];
@@ -316,9 +322,10 @@ int pmem_info_calibrate(int argc, char **argv)
 	set_label(&t[nt++], "");
 	static const size_t thrs[] = { 64, 128, 256, 512, 1024, 2048 };
 	for (size_t i = 0; i < sizeof(thrs) / sizeof(thrs[0]); i++) {
-		if (thrs[i] == c[best].thr)
+		if (thrs[i] == c[best].thr && !c[best].small_nt)
 			continue;
-		t[nt] = (struct cand){ c[best].flush, c[best].copy, thrs[i], "" };
+		t[nt] = (struct cand){ c[best].flush, c[best].copy, thrs[i], 0,
+				       "" };
 		set_label(&t[nt++], "");
 	}
 	static const size_t small[] = { 64, 128, 256, 512, 1024, 2048, 4096 };
@@ -359,9 +366,15 @@ int pmem_info_calibrate(int argc, char **argv)
 	       "  { \"%s\", 0x%02x, 0x00, 0xff, {", cpu->vendor, cpu->family);
 	for (int j = 0; j < ncp; j++)
 		printf("%s \"%s\"", j ? "," : "", order[j]->name);
-	printf(" }, \"docs/performance.md#(the section with this run)\" }\n");
-	printf("reproduce: PMEM_BACKEND=%s,%s PMEM_MOVNT_THRESHOLD=%zu\n",
-	       win.flush->name, win.copy->name, win.thr);
+	printf(" }, \"docs/performance.md#(the section with this run)\", %s }\n",
+	       win.small_nt ? "\"small aligned copies NT (...)\"" : "NULL");
+	if (win.small_nt)	/* PMEM_MOVNT_THRESHOLD would turn it off */
+		printf("reproduce: PMEM_BACKEND=%s,%s (threshold %zu and small "
+		       "aligned copies NT: this CPU's defaults)\n",
+		       win.flush->name, win.copy->name, win.thr);
+	else
+		printf("reproduce: PMEM_BACKEND=%s,%s PMEM_MOVNT_THRESHOLD=%zu\n",
+		       win.flush->name, win.copy->name, win.thr);
 	printf("best: %s,%s threshold %zu (automatic: %s,%s threshold %zu, "
 	       "speed ratio %.3f)\n", win.flush->name, win.copy->name,
 	       win.thr, ch->flush->name, ch->copy->name, ch->movnt_threshold,

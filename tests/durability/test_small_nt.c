@@ -1,0 +1,173 @@
+/*
+ * test_small_nt.c -- the small_nt rule of core/memops.c: under the
+ * threshold, a copy or fill whose address and length are multiples of 4
+ * (and, for a move, that does not overlap its source) takes NT stores
+ * (the line is WC in the model until the drain); any other small copy is
+ * stored temporally and flushed (FLUSHING).  Either way the drain leaves
+ * every byte durable and right.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "libpmem.h"
+#include "check.h"
+#include "ops.h"
+#include "select.h"
+
+static char *pm;
+static char src[256];
+static struct pmem_ops saved;
+
+static const struct pmem_backend *linked(const char *name)
+{
+	for (unsigned i = 0; pmem_static_backends[i]; i++)
+		if (strcmp(pmem_static_backends[i]->name, name) == 0)
+			return pmem_static_backends[i];
+	return NULL;
+}
+
+static void setup(void)
+{
+	const struct pmem_backend *clwb = linked("clwb");
+	const struct pmem_backend *sse2 = linked("nt-sse2");
+	if (!clwb || !sse2 || !__builtin_cpu_supports("clwb"))
+		cr_skip_test("SKIP small_nt: clwb or nt-sse2 not linked in, "
+				"or no CLWB on this CPU");
+	saved = pmem_ops;
+	pmem_ops.flush = clwb->flush;
+	pmem_ops.drain = clwb->drain;
+	pmem_ops.memmove_nt = sse2->memmove_nt;
+	pmem_ops.memset_nt = sse2->memset_nt;
+	pmem_ops.movnt_threshold = 256;
+	pmem_ops.small_nt = 1;
+	pmem_ops.fence_nt = 0;
+	pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(pm != MAP_FAILED);
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (char)(i * 7 + 1);
+}
+
+static void teardown(void)
+{
+	check_reset();
+	if (pm)
+		munmap(pm, 4096);
+	pmem_ops = saved;
+}
+
+TestSuite(small_nt, .init = setup, .fini = teardown);
+
+/* Zeroes, src's first len bytes at pm + at (a move's source), then the
+ * model starts watching. */
+static void fresh_with(size_t at, size_t len)
+{
+	check_reset();
+	memset(pm, 0, 4096);
+	memcpy(pm + at, src, len);
+	check_track(pm, 4096);
+}
+
+static void fresh(void)
+{
+	fresh_with(0, 0);
+}
+
+/* After a _nodrain copy to [off, off+len): the line of off is `want`;
+ * after the drain every line is durable and the bytes are src's. */
+static void copied(size_t off, size_t len, enum check_line_state want,
+		const char *what)
+{
+	cr_expect_eq(check_line(pm + off), want, "%s: %s, expected %s", what,
+			check_state_name(check_line(pm + off)),
+			check_state_name(want));
+	pmem_drain();
+	const char *bad = check_durable(pm, 4096);
+	cr_expect_null(bad, "%s: %s", what, bad);
+	cr_expect(memcmp(pm + off, src, len) == 0, "%s: wrong bytes", what);
+}
+
+Test(small_nt, aligned_copies_are_nt)
+{
+	static const size_t cases[][2] = {	/* offset, length */
+		{ 0, 64 }, { 4, 8 }, { 0, 100 }, { 100, 28 }, { 128, 192 },
+		{ 60, 8 }, { 8, 4 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		fresh();
+		pmem_memcpy_nodrain(pm + cases[i][0], src, cases[i][1]);
+		char what[64];
+		snprintf(what, sizeof(what), "memcpy %zu at +%zu",
+				cases[i][1], cases[i][0]);
+		copied(cases[i][0], cases[i][1], CHECK_WC, what);
+	}
+}
+
+Test(small_nt, unaligned_copies_are_temporal)
+{
+	static const size_t cases[][2] = {
+		{ 1, 8 }, { 0, 7 }, { 2, 64 }, { 64, 102 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		fresh();
+		pmem_memcpy_nodrain(pm + cases[i][0], src, cases[i][1]);
+		char what[64];
+		snprintf(what, sizeof(what), "memcpy %zu at +%zu",
+				cases[i][1], cases[i][0]);
+		copied(cases[i][0], cases[i][1], CHECK_FLUSHING, what);
+	}
+}
+
+Test(small_nt, overlapping_moves_are_temporal)
+{
+	fresh_with(32, 64);
+	pmem_memmove_nodrain(pm + 64, pm + 32, 64);	/* dst above src */
+	cr_expect_eq(check_line(pm + 64), CHECK_FLUSHING, "%s",
+			check_state_name(check_line(pm + 64)));
+	pmem_drain();
+	cr_expect(memcmp(pm + 64, src, 64) == 0);
+	fresh_with(96, 64);
+	pmem_memmove_nodrain(pm + 64, pm + 96, 64);	/* dst below src */
+	cr_expect_eq(check_line(pm + 64), CHECK_FLUSHING, "%s",
+			check_state_name(check_line(pm + 64)));
+	pmem_drain();
+	cr_expect(memcmp(pm + 64, src, 64) == 0);
+	/* Adjacent, not overlapping: NT. */
+	fresh_with(128, 64);
+	pmem_memmove_nodrain(pm + 64, pm + 128, 64);
+	copied(64, 64, CHECK_WC, "memmove next to its source");
+}
+
+Test(small_nt, fills_follow_the_same_rule)
+{
+	fresh();
+	pmem_memset_nodrain(pm + 100, 0x5a, 28);
+	cr_expect_eq(check_line(pm + 100), CHECK_WC, "%s",
+			check_state_name(check_line(pm + 100)));
+	fresh();
+	pmem_memset_nodrain(pm + 101, 0x5a, 28);
+	cr_expect_eq(check_line(pm + 101), CHECK_FLUSHING, "%s",
+			check_state_name(check_line(pm + 101)));
+	pmem_drain();
+	cr_expect_null(check_durable(pm, 4096));
+}
+
+/* Off (every CPU without a measured row, PMEM_MOVNT_THRESHOLD set): the
+ * threshold alone decides; flags still win over the rule. */
+Test(small_nt, off_or_flags)
+{
+	pmem_ops.small_nt = 0;
+	fresh();
+	pmem_memcpy_nodrain(pm, src, 64);
+	copied(0, 64, CHECK_FLUSHING, "small_nt off");
+	pmem_ops.small_nt = 1;
+	fresh();
+	pmem_memcpy(pm, src, 64, PMEM_F_MEM_NODRAIN | PMEM_F_MEM_TEMPORAL);
+	copied(0, 64, CHECK_FLUSHING, "PMEM_F_MEM_TEMPORAL");
+	fresh();
+	pmem_memcpy(pm + 1, src, 8, PMEM_F_MEM_NODRAIN |
+			PMEM_F_MEM_NONTEMPORAL);
+	copied(1, 8, CHECK_FLUSHING, "NONTEMPORAL, unaligned: temporal edge");
+}
