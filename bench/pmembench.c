@@ -689,6 +689,49 @@ static void startup_compare(FILE *csv)
 
 /* ---- the tables ---- */
 
+/*
+ * Times variants vs[0..nv) of one cell: the batch length calibrated on
+ * vs[0], a warm-up, then nr rounds.  In one round every variant writes the
+ * same addresses (memory is not uniform in a VM: some regions are slower),
+ * from the same cache state (scrub); rounds move on through the region.
+ * Order A B .. B A, rotated by one every two rounds: the variant that runs
+ * twice in a row at a joint is a different one each time.  t[k][r] is
+ * variant vs[k]'s ns per operation in round r.  Returns the batch length.
+ */
+static size_t time_cell(int op, size_t n, const int *vs, int nv, int nr,
+		double t[][MAX_ROUNDS])
+{
+	double target = batch_ms * 1e6;
+	/* The same iteration count for every variant keeps the work
+	 * identical. */
+	size_t iters = 1;
+	for (;;) {
+		double e = (double)run_batch(&vars[vs[0]].f, op, n, iters);
+		if (e >= target || iters >= (1u << 24))
+			break;
+		iters = e < target / 16 ? iters * 16
+			: (size_t)(iters * target / e * 1.1) + 1;
+	}
+	for (int r = -1; r < nr; r++) {
+		size_t d0 = dst_pos, s0 = src_pos, d1 = d0, s1 = s0;
+		for (int j = 0; j < nv; j++) {
+			int sh = r < 0 ? 0 : r / 2;
+			int k = (((r & 1) ? nv - 1 - j : j) + sh) % nv;
+			dst_pos = d0;
+			src_pos = s0;
+			uint64_t e = run_batch(&vars[vs[k]].f, op, n, iters);
+			d1 = dst_pos;
+			s1 = src_pos;
+			scrub(d0, d1);
+			if (r >= 0)
+				t[k][r] = (double)e / (double)iters;
+		}
+		dst_pos = d1;
+		src_pos = s1;
+	}
+	return iters;
+}
+
 static double med[NOPS][MAX_SIZES][MAX_VARIANTS];
 static double ratio[NOPS][MAX_SIZES][MAX_VARIANTS];
 static int best_pmdk[NOPS][MAX_SIZES];
@@ -773,6 +816,16 @@ static int fastest_pmdk_path(int op)
 	return best;
 }
 
+static double noise_band;	/* set by print_targets */
+
+/* Below the noise: further under 1 than both the run's band and the
+ * baseline's deviation from its own second load in this cell. */
+static int below_noise(double r, double cell_noise)
+{
+	double cn = fabs(cell_noise - 1);
+	return r < 1 - (cn > noise_band ? cn : noise_band);
+}
+
 /* The targets of issue #6, judged against the noise of this run. */
 static void print_targets(void)
 {
@@ -792,6 +845,7 @@ static void print_targets(void)
 		qsort(dev, (size_t)nd, sizeof(double), cmp_double);
 		band = dev[(int)(0.9 * (nd - 1))];
 	}
+	noise_band = band;
 	printf("\n== targets (issue #6); noise band = 90th percentile of "
 	       "|%s2/%s - 1| over all cells = %.3f; a cell is below the "
 	       "noise when ours/%s < 1 - max(band, |noise of that cell - 1|)"
@@ -828,11 +882,8 @@ static void print_targets(void)
 				}
 				cells++;
 				sumlog += log(r);
-				/* Below: further under 1 than both the run's
-				 * band and PMDK's own deviation in this cell. */
-				double cn = noise_i >= 0 ?
-					fabs(ratio[op][si][noise_i] - 1) : 0;
-				if (r < 1 - (cn > band ? cn : band))
+				if (below_noise(r, noise_i >= 0 ?
+						ratio[op][si][noise_i] : 1))
 					below++;
 				if (r < worst) {
 					worst = r;
@@ -906,6 +957,124 @@ static void print_like_for_like(void)
 		       "best %.2f (%s)\n", pairs[k][0], pairs[k][1],
 		       exp(sumlog / cells), worst, wat, top, tat);
 	}
+}
+
+/*
+ * A second look at every suspect cell: the cells of target 1 below the
+ * noise and the like-for-like cells below 0.95 are timed again, with twice
+ * the rounds, the two variants compared plus the baseline and its second
+ * load (for the noise of the second run).  A cell stays below only when
+ * the second run puts it below again.  Why: with 84 cells and a band at
+ * the 90th percentile of PMDK against itself, two equal libraries leave
+ * about four cells below the band in every run by chance.  The first
+ * verdicts above stay as printed.
+ */
+static double second_look(int op, int si, int a, int b, double *noise)
+{
+	static double t[4][MAX_ROUNDS];
+	int vs[4], nv = 0;
+	vs[nv++] = b;
+	vs[nv++] = a;
+	if (b != 0)
+		vs[nv++] = 0;
+	if (noise_i > 0)
+		vs[nv++] = noise_i;
+	int nr = 2 * rounds < MAX_ROUNDS ? 2 * rounds : MAX_ROUNDS;
+	time_cell(op, sizes[si], vs, nv, nr, t);
+	double rr[MAX_ROUNDS], nn[MAX_ROUNDS];
+	int base = b != 0 ? 2 : 0;
+	for (int r = 0; r < nr; r++) {
+		rr[r] = t[0][r] / t[1][r];
+		nn[r] = noise_i > 0 ? t[base][r] / t[nv - 1][r] : 1;
+	}
+	*noise = quantile(nn, nr, 0.5);
+	return quantile(rr, nr, 0.5);
+}
+
+static void confirm_suspects(void)
+{
+	int header = 0, t1 = 0, t1_below = 0, t2 = 0, t2_below = 0;
+	int l4l = 0, l4l_below = 0;
+	for (int op = 0; op < NOPS; op++)
+		for (int si = 0; ops_on[op] && si < nsizes; si++) {
+			struct { int a, b; const char *what; } look[8];
+			/* "target N" (against 1 - noise) or like for like
+			 * (against 0.95) */
+			int nl = 0;
+			if (ours_i >= 0 && !strcmp(vars[0].lib, "pmdk") &&
+			    below_noise(speed(op, si, ours_i, 0), noise_i >= 0 ?
+					ratio[op][si][noise_i] : 1))
+				look[nl++] = (typeof(look[0])){ ours_i, 0,
+								"target 1" };
+			if (ours_i >= 0 && !strcmp(vars[0].lib, "pmdk") &&
+			    is_copy(op) && sizes[si] >= MiB) {
+				/* target 2: against the slower-to-beat of
+				 * PMDK's fastest path and plain libc */
+				int b = fastest_pmdk_path(op);
+				if (plain_i >= 0 && speed(op, si, ours_i,
+						plain_i) < speed(op, si,
+						ours_i, b))
+					b = plain_i;
+				if (b > 0 && below_noise(speed(op, si, ours_i,
+						b), noise_i >= 0 ?
+						ratio[op][si][noise_i] : 1))
+					look[nl++] = (typeof(look[0])){
+						ours_i, b, "target 2" };
+			}
+			for (size_t k = 0; k < sizeof(pairs) / sizeof(*pairs);
+			     k++) {
+				int a = find_variant(pairs[k][0]);
+				int b = find_variant(pairs[k][1]);
+				if (a >= 0 && b >= 0 &&
+				    speed(op, si, a, b) < 0.95)
+					look[nl++] = (typeof(look[0])){ a, b,
+						"like for like" };
+			}
+			for (int i = 0; i < nl; i++) {
+				if (!header++)
+					printf("\n== second look: suspect cells "
+					       "timed again, %d rounds (a cell "
+					       "stays below only if below "
+					       "again)\n", 2 * rounds <
+					       MAX_ROUNDS ? 2 * rounds :
+					       MAX_ROUNDS);
+				double nz, r2 = second_look(op, si, look[i].a,
+							    look[i].b, &nz);
+				int tgt = look[i].what[0] == 't';
+				int again = tgt ? below_noise(r2, nz) :
+						  r2 < 0.95;
+				if (look[i].b == 0) {
+					t1++;
+					t1_below += again;
+				} else if (tgt) {
+					t2++;
+					t2_below += again;
+				} else {
+					l4l++;
+					l4l_below += again;
+				}
+				printf("  %-13s %-16s %8zu  %s/%s %.3f, "
+				       "again %.3f (noise %.3f): %s\n",
+				       look[i].what, opinfo[op].name,
+				       sizes[si], vars[look[i].a].label,
+				       vars[look[i].b].label,
+				       speed(op, si, look[i].a, look[i].b),
+				       r2, nz, again ? "BELOW AGAIN" :
+				       "not below again");
+				fflush(stdout);
+			}
+		}
+	if (t1)
+		printf("  target 1 after the second look: %s, %d of %d "
+		       "suspect cells below again\n", t1_below ? "NOT MET" :
+		       "met", t1_below, t1);
+	if (t2)
+		printf("  target 2 after the second look: %s, %d of %d "
+		       "suspect cells below again\n", t2_below ? "NOT MET" :
+		       "met", t2_below, t2);
+	if (l4l)
+		printf("  like for like after the second look: %d of %d "
+		       "cells below 0.95 again\n", l4l_below, l4l);
 }
 
 static void default_variants(int have_pmdk)
@@ -1457,47 +1626,10 @@ int main(int argc, char **argv)
 		for (int si = 0; si < nsizes; si++) {
 			size_t n = sizes[si];
 			size_t bytes = op_bytes(op, n);
-			double target = batch_ms * 1e6;
-			/* Calibrate on the baseline: the same iteration count
-			 * for every variant keeps the work identical. */
-			size_t iters = 1;
-			for (;;) {
-				double e = (double)run_batch(&vars[0].f, op, n,
-							     iters);
-				if (e >= target || iters >= (1u << 24))
-					break;
-				size_t want = e < target / 16 ? iters * 16
-					: (size_t)(iters * target / e * 1.1) + 1;
-				iters = want;
-			}
-			/* Warm-up, then the rounds.  In one round every variant
-			 * writes the same addresses (memory is not uniform in
-			 * a VM: some regions are slower), from the same cache
-			 * state (scrub); rounds move on through the region. */
-			for (int r = -1; r < rounds; r++) {
-				size_t d0 = dst_pos, s0 = src_pos, d1 = d0, s1 = s0;
-				for (int k = 0; k < nvars; k++) {
-					/* A B .. B A, the order rotated by one
-					 * every two rounds: the variant that
-					 * runs twice in a row at a joint is a
-					 * different one each time. */
-					int sh = r < 0 ? 0 : r / 2;
-					int v = ((r & 1) ? nvars - 1 - k : k) + sh;
-					v %= nvars;
-					dst_pos = d0;
-					src_pos = s0;
-					uint64_t e = run_batch(&vars[v].f, op, n,
-							       iters);
-					d1 = dst_pos;
-					s1 = src_pos;
-					scrub(d0, d1);
-					if (r >= 0)
-						t[v][r] = (double)e /
-							  (double)iters;
-				}
-				dst_pos = d1;
-				src_pos = s1;
-			}
+			int all[MAX_VARIANTS];
+			for (int v = 0; v < nvars; v++)
+				all[v] = v;
+			size_t iters = time_cell(op, n, all, nvars, rounds, t);
 			for (int v = 0; show_raw && v < nvars; v++) {
 				printf("  raw %-14s %zu:", vars[v].label, n);
 				for (int r = 0; r < rounds; r++)
@@ -1539,6 +1671,7 @@ int main(int argc, char **argv)
 	       vars[0].label);
 	print_targets();
 	print_like_for_like();
+	confirm_suspects();
 
 	/* Every variant against the baseline. */
 	printf("\n== speed vs %s (>1 is faster), median of per-round ratios\n",
