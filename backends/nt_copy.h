@@ -112,6 +112,23 @@ static inline void nt_edge_fill(char *d, int c, size_t len,
 	flush(d, len);
 }
 
+/*
+ * An overlapping move reads what it is about to overwrite: persistent
+ * memory no cache holds.  Asking for the first 4 KiB of the source at once
+ * (from its end: a backward copy starts there) puts all those misses in
+ * flight together, instead of four lines at a time between NT stores.
+ * Measured on Zen 3 against PMDK's SSE2 path: 1 KiB 0.85 -> 1.00,
+ * 3000 B 0.91 -> 1.17 (docs/performance.md).  Forward copies are not
+ * prefetched: their source is usually warm, and there it cost up to 12%.
+ */
+#define NT_PREFETCH_MAX 4096
+static inline void nt_prefetch_bwd(const char *se, size_t len)
+{
+	size_t n = len < NT_PREFETCH_MAX ? len : NT_PREFETCH_MAX;
+	for (size_t i = PM_LINE; i <= n; i += PM_LINE)
+		_mm_prefetch(se - i, _MM_HINT_T0);
+}
+
 /* Ascending addresses: right when dst does not lie inside (src, src+len). */
 static void nt_copy_fwd(char *d, const char *s, size_t len,
 		pmem_flush_fn *flush)
@@ -173,10 +190,13 @@ static void *memmove_nt(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
 {
 	/* One unsigned compare: src <= dst < src + len. */
-	if ((uintptr_t)dst - (uintptr_t)src < len)
+	if ((uintptr_t)dst - (uintptr_t)src < len) {
+		if (len > NT_EDGE_MAX)
+			nt_prefetch_bwd((const char *)src + len, len);
 		nt_copy_bwd(dst, src, len, flush);
-	else
+	} else {
 		nt_copy_fwd(dst, src, len, flush);
+	}
 	return dst;
 }
 
