@@ -503,6 +503,7 @@ static int max_ns = 15;		/* --max-ns: dlmopen namespaces per process */
 static const char *group_name;	/* --group K/N: this process is one group */
 static int csv_skip;		/* --csv-skip K: the first K are guests */
 static int show_raw;	/* --raw: every round's ns/op */
+static int look_all;	/* --second-look-all: every cell is a suspect */
 static const char *startup_prog;
 
 static void add_variant(const char *label, const char *lib, const char *env)
@@ -609,6 +610,7 @@ static void usage(void)
 "  --no-startup       skip the start-up comparison\n"
 "  --startup-prog P   program for the start-up comparison\n"
 "  --raw              print every round's ns/op\n"
+"  --second-look-all  time every cell a second time, not only suspects\n"
 "  --wall             time batches by the wall clock, not thread CPU time\n"
 "  --window BYTES     destination bytes walked before wrapping (default\n"
 "                     1Gi: never cached; e.g. 64K keeps small ops hot)\n"
@@ -994,18 +996,20 @@ static double second_look(int op, int si, int a, int b, double *noise)
 static void confirm_suspects(void)
 {
 	int header = 0, t1 = 0, t1_below = 0, t2 = 0, t2_below = 0;
-	int l4l = 0, l4l_below = 0;
+	enum { NPAIRS = sizeof(pairs) / sizeof(*pairs) };
+	int l4l[NPAIRS] = { 0 }, l4l_below[NPAIRS] = { 0 };
 	for (int op = 0; op < NOPS; op++)
 		for (int si = 0; ops_on[op] && si < nsizes; si++) {
-			struct { int a, b; const char *what; } look[8];
+			struct { int a, b; const char *what; int k; } look[8];
 			/* "target N" (against 1 - noise) or like for like
 			 * (against 0.95) */
 			int nl = 0;
 			if (ours_i >= 0 && !strcmp(vars[0].lib, "pmdk") &&
-			    below_noise(speed(op, si, ours_i, 0), noise_i >= 0 ?
-					ratio[op][si][noise_i] : 1))
+			    (look_all || below_noise(speed(op, si, ours_i, 0),
+					noise_i >= 0 ? ratio[op][si][noise_i] :
+					1)))
 				look[nl++] = (typeof(look[0])){ ours_i, 0,
-								"target 1" };
+								"target 1", -1 };
 			if (ours_i >= 0 && !strcmp(vars[0].lib, "pmdk") &&
 			    is_copy(op) && sizes[si] >= MiB) {
 				/* target 2: against the slower-to-beat of
@@ -1019,7 +1023,7 @@ static void confirm_suspects(void)
 						b), noise_i >= 0 ?
 						ratio[op][si][noise_i] : 1))
 					look[nl++] = (typeof(look[0])){
-						ours_i, b, "target 2" };
+						ours_i, b, "target 2", -1 };
 			}
 			for (size_t k = 0; k < sizeof(pairs) / sizeof(*pairs);
 			     k++) {
@@ -1028,21 +1032,26 @@ static void confirm_suspects(void)
 				if (a >= 0 && b >= 0 &&
 				    speed(op, si, a, b) < 0.95)
 					look[nl++] = (typeof(look[0])){ a, b,
-						"like for like" };
+						"like for like", (int)k };
 			}
 			for (int i = 0; i < nl; i++) {
 				if (!header++)
 					printf("\n== second look: suspect cells "
 					       "timed again, %d rounds (a cell "
 					       "stays below only if below "
-					       "again)\n", 2 * rounds <
+					       "again; --second-look-all: "
+					       "every cell)\n", 2 * rounds <
 					       MAX_ROUNDS ? 2 * rounds :
 					       MAX_ROUNDS);
 				double nz, r2 = second_look(op, si, look[i].a,
 							    look[i].b, &nz);
 				int tgt = look[i].what[0] == 't';
-				int again = tgt ? below_noise(r2, nz) :
-						  r2 < 0.95;
+				double r1 = speed(op, si, look[i].a, look[i].b);
+				int first = tgt ? below_noise(r1, noise_i >= 0 ?
+						ratio[op][si][noise_i] : 1) :
+						r1 < 0.95;
+				int again = first && (tgt ? below_noise(r2, nz) :
+							    r2 < 0.95);
 				if (look[i].b == 0) {
 					t1++;
 					t1_below += again;
@@ -1050,8 +1059,8 @@ static void confirm_suspects(void)
 					t2++;
 					t2_below += again;
 				} else {
-					l4l++;
-					l4l_below += again;
+					l4l[look[i].k]++;
+					l4l_below[look[i].k] += again;
 				}
 				printf("  %-13s %-16s %8zu  %s/%s %.3f, "
 				       "again %.3f (noise %.3f): %s\n",
@@ -1059,8 +1068,8 @@ static void confirm_suspects(void)
 				       sizes[si], vars[look[i].a].label,
 				       vars[look[i].b].label,
 				       speed(op, si, look[i].a, look[i].b),
-				       r2, nz, again ? "BELOW AGAIN" :
-				       "not below again");
+				       r2, nz, again ? "BELOW AGAIN" : first ?
+				       "not below again" : "not below");
 				fflush(stdout);
 			}
 		}
@@ -1072,9 +1081,12 @@ static void confirm_suspects(void)
 		printf("  target 2 after the second look: %s, %d of %d "
 		       "suspect cells below again\n", t2_below ? "NOT MET" :
 		       "met", t2_below, t2);
-	if (l4l)
-		printf("  like for like after the second look: %d of %d "
-		       "cells below 0.95 again\n", l4l_below, l4l);
+	for (int k = 0; k < NPAIRS; k++)
+		if (l4l[k])
+			printf("  like for like %s vs %s after the second look: "
+			       "%s, %d of %d cells below 0.95 again\n",
+			       pairs[k][0], pairs[k][1], l4l_below[k] ?
+			       "NOT MET" : "met", l4l_below[k], l4l[k]);
 }
 
 static void default_variants(int have_pmdk)
@@ -1331,6 +1343,8 @@ static int run_groups(FILE *csv)
 		argv[a++] = "--no-startup";
 		if (show_raw)
 			argv[a++] = "--raw";
+		if (look_all)
+			argv[a++] = "--second-look-all";
 		if (batch_clock == CLOCK_MONOTONIC)
 			argv[a++] = "--wall";
 		if (csv) {
@@ -1422,6 +1436,7 @@ int main(int argc, char **argv)
 		{ "startup-prog", required_argument, 0, 'P' },
 		{ "window", required_argument, 0, 'w' },
 		{ "raw", no_argument, 0, 'R' },
+		{ "second-look-all", no_argument, 0, 'L' },
 		{ "wall", no_argument, 0, 'W' },
 		{ "max-ns", required_argument, 0, 'N' },
 		{ "group", required_argument, 0, 'G' },
@@ -1446,6 +1461,7 @@ int main(int argc, char **argv)
 		case 'P': startup_prog = optarg; break;
 		case 'w': dst_window = parse_size(optarg); break;
 		case 'R': show_raw = 1; break;
+		case 'L': look_all = 1; break;
 		case 'W': batch_clock = CLOCK_MONOTONIC; break;
 		case 'N': max_ns = atoi(optarg); break;
 		case 'G': group_name = optarg; break;

@@ -3,7 +3,8 @@
 # (issue #11 item 1): a tiny run in one process and the same run split into
 # groups by --max-ns (fewer namespaces than variants) list the same
 # variants, each measured once in the CSV; the CPU is printed at the top
-# and in the CSV; a variant that cannot be loaded fails the run.  Tiny
+# and in the CSV; a variant that cannot be loaded fails the run; the
+# second look times suspect cells again.  Tiny
 # batches, one round: no timing is asserted.
 # Ends with "pmembench: N passed, N failed".
 set -u
@@ -75,5 +76,14 @@ else
 	grep -q 'gone' "$tmp/gone.out" && ok "unloadable variant: fails, names it" ||
 		bad "unloadable variant: no message"
 fi
+# The second look: with --second-look-all every cell of target 1 is timed
+# again, each with a verdict, and a summary line counts them.
+"$bench" "${tiny[@]}" --sizes 64,256 --second-look-all >"$tmp/look.out" 2>&1
+looks=$(grep -cE '^  target 1 +memcpy_persist +(64|256)  ours/pmdk [0-9.]+, again [0-9.]+ \(noise [0-9.]+\): (BELOW AGAIN|not below again|not below)$' "$tmp/look.out")
+[ "$looks" = 2 ] && ok "second look: both cells timed again" ||
+	bad "second look: $looks of 2 cells timed again"
+grep -qE '^  target 1 after the second look: (met|NOT MET), [0-9]+ of 2 suspect cells below again$' \
+	"$tmp/look.out" && ok "second look: summary line" ||
+	bad "second look: no summary line"
 echo "pmembench: $pass passed, $fail failed"
 [ "$fail" = 0 ]
