@@ -7,6 +7,8 @@
  *   NT_LOADU(p)     unaligned load of one vector from p
  *   NT_STORE(p, v)  non-temporal store of v to NT_W-aligned p (pm_nt_storeN)
  *   NT_SET1(c)      a vector of the byte (unsigned char)c
+ *   NT_LOOP_PREFETCH (optional) how far ahead a forward copy's main loop
+ *                   prefetches its source, in bytes
  *
  * and gets the static functions memmove_nt() and memset_nt() of
  * libpmem_backend.h.
@@ -145,8 +147,14 @@ static void nt_copy_fwd(char *d, const char *s, size_t len,
 		s += head;
 		len -= head;
 	}
-	for (; len >= NT_BLOCK; len -= NT_BLOCK, d += NT_BLOCK, s += NT_BLOCK)
+	for (; len >= NT_BLOCK; len -= NT_BLOCK, d += NT_BLOCK, s += NT_BLOCK) {
+#ifdef NT_LOOP_PREFETCH
+		_Pragma("GCC unroll 4")
+		for (unsigned i_ = 0; i_ < NT_BLOCK; i_ += PM_LINE)
+			_mm_prefetch(s + NT_LOOP_PREFETCH + i_, _MM_HINT_T0);
+#endif
 		NT_MOVE_VECS(d, s, NT_PER_BLOCK);
+	}
 	for (; len >= PM_LINE; len -= PM_LINE, d += PM_LINE, s += PM_LINE)
 		NT_MOVE_VECS(d, s, NT_PER_LINE);
 	if (len)
