@@ -89,20 +89,28 @@ static void copied(size_t off, size_t len, enum check_line_state want,
 	cr_expect(memcmp(pm + off, src, len) == 0, "%s: wrong bytes", what);
 }
 
+/* Each { offset, length } copied with pmem_memcpy_nodrain leaves its
+ * first line in state `want`. */
+static void copies(const size_t (*cases)[2], size_t n,
+		enum check_line_state want)
+{
+	for (size_t i = 0; i < n; i++) {
+		fresh();
+		pmem_memcpy_nodrain(pm + cases[i][0], src, cases[i][1]);
+		char what[64];
+		snprintf(what, sizeof(what), "memcpy %zu at +%zu",
+				cases[i][1], cases[i][0]);
+		copied(cases[i][0], cases[i][1], want, what);
+	}
+}
+
 Test(small_nt, aligned_copies_are_nt)
 {
 	static const size_t cases[][2] = {	/* offset, length */
 		{ 0, 64 }, { 4, 8 }, { 0, 100 }, { 100, 28 }, { 128, 192 },
 		{ 60, 8 }, { 8, 4 },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		fresh();
-		pmem_memcpy_nodrain(pm + cases[i][0], src, cases[i][1]);
-		char what[64];
-		snprintf(what, sizeof(what), "memcpy %zu at +%zu",
-				cases[i][1], cases[i][0]);
-		copied(cases[i][0], cases[i][1], CHECK_WC, what);
-	}
+	copies(cases, sizeof(cases) / sizeof(*cases), CHECK_WC);
 }
 
 Test(small_nt, unaligned_copies_are_temporal)
@@ -110,14 +118,7 @@ Test(small_nt, unaligned_copies_are_temporal)
 	static const size_t cases[][2] = {
 		{ 1, 8 }, { 0, 7 }, { 2, 64 }, { 64, 102 },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		fresh();
-		pmem_memcpy_nodrain(pm + cases[i][0], src, cases[i][1]);
-		char what[64];
-		snprintf(what, sizeof(what), "memcpy %zu at +%zu",
-				cases[i][1], cases[i][0]);
-		copied(cases[i][0], cases[i][1], CHECK_FLUSHING, what);
-	}
+	copies(cases, sizeof(cases) / sizeof(*cases), CHECK_FLUSHING);
 }
 
 Test(small_nt, overlapping_moves_are_temporal)
