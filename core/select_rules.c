@@ -564,6 +564,34 @@ static const struct pmem_backend *choose_copy(struct sel *s)
 
 /* ---- threshold ------------------------------------------------------- */
 
+/* PMEM_MOVNT_THRESHOLD: 1 when it set the threshold. */
+static int parse_threshold(struct sel *s)
+{
+	struct pmem_backend_choice *c = &s->out->choice;
+	const char *t = env(s, "PMEM_MOVNT_THRESHOLD");
+	if (t == NULL)
+		return 0;
+	/* Digits only: "", "-1", "12k", "1e3" are mistakes, not numbers. */
+	int ok = t[0] != '\0' && strspn(t, "0123456789") == strlen(t);
+	unsigned long long v = 0;
+	if (ok) {
+		char *end;
+		errno = 0;
+		v = strtoull(t, &end, 10);
+		ok = errno == 0 && v < SIZE_MAX;
+	}
+	if (!ok) {
+		note(s->out->copy_reason, sizeof(s->out->copy_reason),
+				"PMEM_MOVNT_THRESHOLD='%.32s' ignored (not a "
+				"number of bytes)", t);
+		PMEM_LOG(WARNING, "PMEM_MOVNT_THRESHOLD='%s' ignored: not a "
+				"number of bytes", t);
+		return 0;
+	}
+	c->movnt_threshold = (size_t)v;
+	return 1;
+}
+
 static void choose_threshold(struct sel *s)
 {
 	struct pmem_backend_choice *c = &s->out->choice;
@@ -588,30 +616,21 @@ static void choose_threshold(struct sel *s)
 		note(r, rs, "%s: all copies temporal", f->name);
 		return;
 	}
-	const char *t = env(s, "PMEM_MOVNT_THRESHOLD");
-	if (t == NULL) {
-		const struct copy_row *row = copy_row_for(s->in->cpu);
-		if (row && row->small_nt)
-			c->small_nt = 1;
-		return;
+	int set = parse_threshold(s);
+	/* Short aligned copies NT: the CPU row's measured preference, unless
+	 * the user gave a threshold; PMEM_MOVNT_SMALL=0/1 decides above both
+	 * (to measure the rule on a CPU no row covers). */
+	const struct copy_row *row = copy_row_for(s->in->cpu);
+	c->small_nt = row && row->small_nt && !set;
+	const char *v = env(s, "PMEM_MOVNT_SMALL");
+	if (v && (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)) {
+		c->small_nt = v[0] == '1';
+		note(r, rs, "PMEM_MOVNT_SMALL=%s", v);
+	} else if (v) {
+		note(r, rs, "PMEM_MOVNT_SMALL='%.32s' ignored (not 0 or 1)", v);
+		PMEM_LOG(WARNING, "PMEM_MOVNT_SMALL='%s' ignored: not 0 or 1",
+				v);
 	}
-	/* Digits only: "", "-1", "12k", "1e3" are mistakes, not numbers. */
-	int ok = t[0] != '\0' && strspn(t, "0123456789") == strlen(t);
-	unsigned long long v = 0;
-	if (ok) {
-		char *end;
-		errno = 0;
-		v = strtoull(t, &end, 10);
-		ok = errno == 0 && v < SIZE_MAX;
-	}
-	if (!ok) {
-		note(r, rs, "PMEM_MOVNT_THRESHOLD='%.32s' ignored (not a "
-				"number of bytes)", t);
-		PMEM_LOG(WARNING, "PMEM_MOVNT_THRESHOLD='%s' ignored: not a "
-				"number of bytes", t);
-		return;
-	}
-	c->movnt_threshold = (size_t)v;
 }
 
 void pmem_select_backends(const struct pmem_select_in *in,

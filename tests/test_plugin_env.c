@@ -195,6 +195,18 @@ Test(pmem_info_env, movnt_threshold)
 			"%s", out);
 }
 
+/* The "small copies:" line follows PMEM_MOVNT_SMALL on any CPU. */
+Test(pmem_info_env, movnt_small)
+{
+	const char *out = check_env((const char *const[]){
+			"PMEM_MOVNT_SMALL=1", NULL });
+	cr_assert(strstr(out, "\nsmall copies: non-temporal when address "
+			"and length are multiples of 4") != NULL, "%s", out);
+	cr_assert(strstr(out, "PMEM_MOVNT_SMALL=1") != NULL, "%s", out);
+	out = check_env((const char *const[]){ "PMEM_MOVNT_SMALL=0", NULL });
+	cr_assert(strstr(out, "small copies:") == NULL, "%s", out);
+}
+
 Test(pmem_info_env, forced_one_name)
 {
 	const char *out = check_env((const char *const[]){

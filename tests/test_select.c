@@ -442,6 +442,30 @@ Test(env, small_nt_only_where_measured)
 			NULL)->small_nt, 1);
 }
 
+/* PMEM_MOVNT_SMALL=0/1 decides the rule on any CPU (to measure it where
+ * no row does); anything else is ignored with a reason.  It cannot bring
+ * NT stores back where they are off. */
+Test(env, movnt_small_overrides_the_row)
+{
+	cr_assert_eq(choose(&intel_avx512, 0, "PMEM_MOVNT_SMALL=1",
+			NULL)->small_nt, 1);
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_MOVNT_SMALL=0",
+			NULL)->small_nt, 0);
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_MOVNT_THRESHOLD=1024", "PMEM_MOVNT_SMALL=1", NULL);
+	cr_assert_eq(c->small_nt, 1);
+	cr_assert_eq(c->movnt_threshold, 1024);
+	c = choose(&amd_zen4, 0, "PMEM_MOVNT_SMALL=yes", NULL);
+	cr_assert_eq(c->small_nt, 0);
+	HAS_TEXT(c->copy_reason, "PMEM_MOVNT_SMALL='yes' ignored");
+	/* A threshold that is ignored does not turn the row's rule off. */
+	c = choose(&amd_zen3, 0, "PMEM_MOVNT_THRESHOLD=12k", NULL);
+	cr_assert_eq(c->small_nt, 1);
+	cr_assert_eq(c->movnt_threshold, 256);
+	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_NO_MOVNT=1",
+			"PMEM_MOVNT_SMALL=1", NULL)->small_nt, 0);
+}
+
 Test(env, movnt_threshold_valid)
 {
 	cr_assert_eq(choose(&amd_zen3, 0, "PMEM_MOVNT_THRESHOLD=1024",

@@ -175,9 +175,13 @@ static void scan_dir(const char *dir)
 	for (int i = 0; i < n; i++) {
 		if (nfound < sizeof(found) / sizeof(*found)) {
 			struct found *f = &found[nfound++];
-			snprintf(f->path, sizeof(f->path), "%s/%s", real,
-					names[i]);
-			if (pmem_backend_load(f->path, &f->b) != 0) {
+			int w = snprintf(f->path, sizeof(f->path), "%s/%s",
+					real, names[i]);
+			if (w < 0 || (size_t)w >= sizeof(f->path)) {
+				f->b = NULL;
+				snprintf(f->why, sizeof(f->why), "path too "
+						"long");
+			} else if (pmem_backend_load(f->path, &f->b) != 0) {
 				f->b = NULL;
 				snprintf(f->why, sizeof(f->why), "%s",
 						pmem_errormsg());
@@ -241,9 +245,7 @@ static void print_choice_text(const struct pmem_backend_choice *c,
 		printf("movnt threshold: off (every copy temporal)\n");
 	if (c->movnt && c->small_nt)
 		printf("small copies: non-temporal when address and length "
-		       "are multiples of 4 and a move does not overlap "
-		       "(measured faster on this CPU model, "
-		       "docs/performance.md)\n");
+		       "are multiples of 4 and a move does not overlap\n");
 	if (c->refusal)
 		printf("refused: %s\n", T(0, c->refusal));
 	printf("auto flush: %s\n", pmem_has_auto_flush() == 1 ? "yes" : "no");

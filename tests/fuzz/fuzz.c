@@ -298,6 +298,7 @@ static const char *env_names[] = {
 	"PMEM_BACKEND", "PMEM_BACKEND_PATH", "PMEM_NO_CLWB",
 	"PMEM_NO_CLFLUSHOPT", "PMEM_NO_FLUSH", "PMEM_NO_MOVNT",
 	"PMEM_MOVNT_THRESHOLD", "PMEM_AVX", "PMEM_AVX512F", "PMEM_MOVDIR64B",
+	"PMEM_MOVNT_SMALL",
 };
 #define NENV (sizeof(env_names) / sizeof(env_names[0]))
 static const char *env_values[NENV];
@@ -405,8 +406,11 @@ static int select_once(const struct pmem_backend *const *all, unsigned nall,
 	else if (c->flush != again.choice.flush ||
 			c->copy != again.choice.copy ||
 			c->movnt != again.choice.movnt ||
-			c->movnt_threshold != again.choice.movnt_threshold)
+			c->movnt_threshold != again.choice.movnt_threshold ||
+			c->small_nt != again.choice.small_nt)
 		why = "the same input chose differently";
+	else if (c->small_nt && !c->movnt)
+		why = "small copies NT while NT stores are off";
 	else if (bogus && (n_bogus++, !c->refusal))
 		why = "a bogus PMEM_BACKEND was not refused";
 	else if (env_values[0] == backend && !two && !bogus0) {

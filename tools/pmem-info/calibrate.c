@@ -313,13 +313,20 @@ int pmem_info_calibrate(int argc, char **argv)
 			}
 
 	/* 2: thresholds for the best pair, sizes around them, each as
-	 * PMEM_MOVNT_THRESHOLD sets it (small aligned copies NT off). */
+	 * PMEM_MOVNT_THRESHOLD alone sets it (small aligned copies NT off). */
 	struct cand t[MAX_CAND];
 	int nt = 0;
 	t[nt++] = c[0];
 	t[nt++] = c[1];
 	t[nt] = c[best];	/* the pair at its threshold: the reference */
 	set_label(&t[nt++], "");
+	/* The small-aligned-copies rule flipped, at the pair's threshold:
+	 * measured whether this CPU's row has it or not. */
+	if (!c[best].small_nt) {
+		t[nt] = c[best];
+		t[nt].small_nt = 1;
+		set_label(&t[nt++], "");
+	}
 	static const size_t thrs[] = { 64, 128, 256, 512, 1024, 2048 };
 	for (size_t i = 0; i < sizeof(thrs) / sizeof(thrs[0]); i++) {
 		if (thrs[i] == c[best].thr && !c[best].small_nt)
@@ -368,13 +375,9 @@ int pmem_info_calibrate(int argc, char **argv)
 		printf("%s \"%s\"", j ? "," : "", order[j]->name);
 	printf(" }, \"docs/performance.md#(the section with this run)\", %s }\n",
 	       win.small_nt ? "\"small aligned copies NT (...)\"" : "NULL");
-	if (win.small_nt)	/* PMEM_MOVNT_THRESHOLD would turn it off */
-		printf("reproduce: PMEM_BACKEND=%s,%s (threshold %zu and small "
-		       "aligned copies NT: this CPU's defaults)\n",
-		       win.flush->name, win.copy->name, win.thr);
-	else
-		printf("reproduce: PMEM_BACKEND=%s,%s PMEM_MOVNT_THRESHOLD=%zu\n",
-		       win.flush->name, win.copy->name, win.thr);
+	printf("reproduce: PMEM_BACKEND=%s,%s PMEM_MOVNT_THRESHOLD=%zu "
+	       "PMEM_MOVNT_SMALL=%d\n", win.flush->name, win.copy->name,
+	       win.thr, win.small_nt);
 	printf("best: %s,%s threshold %zu (automatic: %s,%s threshold %zu, "
 	       "speed ratio %.3f)\n", win.flush->name, win.copy->name,
 	       win.thr, ch->flush->name, ch->copy->name, ch->movnt_threshold,
