@@ -924,6 +924,35 @@ static int find_variant(const char *label)
 	return -1;
 }
 
+/* The short-aligned-copies rule: ours against ours with it flipped,
+ * over the copy and fill cells under 256 bytes (where it acts). */
+static void print_small_rule(void)
+{
+	int on = find_variant("ours-small"), off = find_variant("ours-nosmall");
+	int flip = on >= 0 ? on : off;
+	if (ours_i < 0 || flip < 0)
+		return;
+	double sumlog = 0, worst = 1e9;
+	int cells = 0;
+	for (int op = 0; op < NOPS; op++)
+		for (int si = 0; ops_on[op] && si < nsizes; si++) {
+			if (!(is_copy(op) || is_set(op)) || sizes[si] >= 256)
+				continue;
+			/* speed with the rule on against off */
+			double r = on >= 0 ? speed(op, si, on, ours_i) :
+					     speed(op, si, ours_i, off);
+			sumlog += log(r);
+			worst = r < worst ? r : worst;
+			cells++;
+		}
+	if (cells)
+		printf("\n== short aligned copies non-temporal (PMEM_MOVNT_SMALL):"
+		       " rule on against off, copies and fills under 256 B: "
+		       "%d cells, geomean %.3f, worst %.3f (this CPU %s it)\n",
+		       cells, exp(sumlog / cells), worst,
+		       on >= 0 ? "does not use" : "uses");
+}
+
 /* Like for like: ours forced to the path PMDK was forced to. */
 static void print_like_for_like(void)
 {
@@ -1122,6 +1151,18 @@ static int add_pairs(void)
 		fprintf(stderr, "pmembench: %s\n", dlerror());
 		return -1;
 	}
+	/* Ours with the short-aligned-copies rule flipped: every run
+	 * measures the rule on its CPU, whether the CPU's row has it or not. */
+	const struct pmem_backend_choice *(*choice)(void) =
+		(const struct pmem_backend_choice *(*)(void))dlsym(h,
+			"pmem_backend_get_choice");
+	if (choice && choice()->movnt) {
+		if (choice()->small_nt)
+			add_variant("ours-nosmall", "ours",
+				    "PMEM_MOVNT_SMALL=0");
+		else
+			add_variant("ours-small", "ours", "PMEM_MOVNT_SMALL=1");
+	}
 	const char *fl[8], *cp[8];
 	int nf = usable_backends(h, PMEM_BACKEND_FLUSH, fl, 8);
 	int nc = usable_backends(h, PMEM_BACKEND_COPY, cp, 8);
@@ -1150,7 +1191,9 @@ static int is_core(int v)
 {
 	return v == 0 || v == noise_i || !strcmp(vars[v].lib, "pmdk") ||
 		!strcmp(vars[v].lib, "plain") ||
-		(!strcmp(vars[v].lib, "ours") && !vars[v].env[0]);
+		(!strcmp(vars[v].lib, "ours") && !vars[v].env[0]) ||
+		v == find_variant("ours-small") ||
+		v == find_variant("ours-nosmall");
 }
 
 /* The variant v is compared with like for like, or -1. */
@@ -1687,6 +1730,7 @@ int main(int argc, char **argv)
 	       vars[0].label);
 	print_targets();
 	print_like_for_like();
+	print_small_rule();
 	confirm_suspects();
 
 	/* Every variant against the baseline. */
