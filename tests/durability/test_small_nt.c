@@ -121,24 +121,19 @@ Test(small_nt, unaligned_copies_are_temporal)
 	copies(cases, sizeof(cases) / sizeof(*cases), CHECK_FLUSHING);
 }
 
+/* 64 bytes of src placed at pm + from, moved to pm + 64. */
+static void moved(size_t from, enum check_line_state want, const char *what)
+{
+	fresh_with(from, 64);
+	pmem_memmove_nodrain(pm + 64, pm + from, 64);
+	copied(64, 64, want, what);
+}
+
 Test(small_nt, overlapping_moves_are_temporal)
 {
-	fresh_with(32, 64);
-	pmem_memmove_nodrain(pm + 64, pm + 32, 64);	/* dst above src */
-	cr_expect_eq(check_line(pm + 64), CHECK_FLUSHING, "%s",
-			check_state_name(check_line(pm + 64)));
-	pmem_drain();
-	cr_expect(memcmp(pm + 64, src, 64) == 0);
-	fresh_with(96, 64);
-	pmem_memmove_nodrain(pm + 64, pm + 96, 64);	/* dst below src */
-	cr_expect_eq(check_line(pm + 64), CHECK_FLUSHING, "%s",
-			check_state_name(check_line(pm + 64)));
-	pmem_drain();
-	cr_expect(memcmp(pm + 64, src, 64) == 0);
-	/* Adjacent, not overlapping: NT. */
-	fresh_with(128, 64);
-	pmem_memmove_nodrain(pm + 64, pm + 128, 64);
-	copied(64, 64, CHECK_WC, "memmove next to its source");
+	moved(32, CHECK_FLUSHING, "memmove, dst above src");
+	moved(96, CHECK_FLUSHING, "memmove, dst below src");
+	moved(128, CHECK_WC, "memmove next to its source");	/* no overlap */
 }
 
 Test(small_nt, fills_follow_the_same_rule)
