@@ -38,8 +38,6 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-#define ALL_FLAGS (PMEM_FILE_CREATE | PMEM_FILE_EXCL | PMEM_FILE_SPARSE | \
-		PMEM_FILE_TMPFILE)
 #define DAX_FLAGS (PMEM_FILE_CREATE | PMEM_FILE_SPARSE)
 
 #define MiB ((size_t)1 << 20)
@@ -427,11 +425,8 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 			return NULL;
 	}
 
-	if (flags & ~ALL_FLAGS) {
-		pmem_err_errno(EINVAL, "invalid flag specified 0x%x",
-				(unsigned)flags);
+	if (pmem_map_check_flags(flags) != 0)
 		return NULL;
-	}
 	if (devdax) {
 		if (flags & ~DAX_FLAGS) {
 			pmem_err_errno(EINVAL, "flag unsupported for Device "
@@ -449,16 +444,8 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 		flags = 0;	/* CREATE and SPARSE mean nothing here */
 		len = 0;
 	}
-	if ((flags & PMEM_FILE_CREATE) && (off_t)len < 0)
-		return bad("invalid file length");
-	if (len != 0 && !(flags & PMEM_FILE_CREATE))
-		return bad("non-zero 'len' not allowed without "
-				"PMEM_FILE_CREATE");
-	if (len == 0 && (flags & PMEM_FILE_CREATE))
-		return bad("zero 'len' not allowed with PMEM_FILE_CREATE");
-	if ((flags & PMEM_FILE_TMPFILE) && !(flags & PMEM_FILE_CREATE))
-		return bad("PMEM_FILE_TMPFILE not allowed without "
-				"PMEM_FILE_CREATE");
+	if (pmem_map_check_len(len, flags) != 0)
+		return NULL;
 
 	/* A character device that is not Device DAX is refused before it
 	 * is opened for writing, which may mean something to its driver.
@@ -566,23 +553,4 @@ err:;
 		unlink(made);
 	errno = err;
 	return NULL;
-}
-
-PMEM_EXPORT void *pmem_map_file(const char *path, size_t len, int flags,
-		mode_t mode, size_t *mapped_lenp, int *is_pmemp)
-{
-	return pmem_map_fileU(path, len, flags, mode, mapped_lenp, is_pmemp);
-}
-
-PMEM_EXPORT int pmem_unmap(void *addr, size_t len)
-{
-	if ((uintptr_t)addr % page_size()) {
-		pmem_err_errno(EINVAL, "address %p is not page aligned", addr);
-		return -1;
-	}
-	if (pmem_registry_unmap(addr, len) != 0) {
-		pmem_err_errno(errno, "munmap %p, %zu bytes", addr, len);
-		return -1;
-	}
-	return 0;
 }

@@ -4,6 +4,15 @@
 
 #include <stddef.h>
 
+#define PMEM_MAP_ALL_FLAGS (PMEM_FILE_CREATE | PMEM_FILE_EXCL | \
+		PMEM_FILE_SPARSE | PMEM_FILE_TMPFILE)
+
+/* The argument rules of pmem_map_file() every OS shares (map_common.c):
+ * 0, or -1 with errno EINVAL and the message set.  Flags first; the
+ * length rules after whatever the OS checks in between (Device DAX). */
+int pmem_map_check_flags(int flags);
+int pmem_map_check_len(size_t len, int flags);
+
 /* Address alignment used for a regular file mapping of len bytes. */
 size_t pmem_map_alignment(size_t len);
 

@@ -21,8 +21,6 @@
 #include "os_windows.h"
 #include "registry.h"
 
-#define ALL_FLAGS (PMEM_FILE_CREATE | PMEM_FILE_EXCL | PMEM_FILE_SPARSE | \
-		PMEM_FILE_TMPFILE)
 #define MiB ((size_t)1 << 20)
 #define GiB ((size_t)1 << 30)
 
@@ -36,12 +34,6 @@ size_t pmem_map_span(size_t len)
 	size_t pg = pmem_os_page_size();
 	size_t span = (len + pg - 1) & ~(pg - 1);
 	return span < len ? 0 : span;
-}
-
-static void *bad(const char *what)
-{
-	pmem_err_errno(EINVAL, "%s", what);
-	return NULL;
 }
 
 static int set_errno_last(void)
@@ -150,23 +142,13 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 	(void)mode;	/* Windows has no mode bits (see the manual page) */
 	PMEM_LOG(INFO, "path \"%s\" len %zu flags 0x%x", path ? path :
 			"(null)", len, (unsigned)flags);
-	if (!path)
-		return bad("invalid (NULL) path");
-	if (flags & ~ALL_FLAGS) {
-		pmem_err_errno(EINVAL, "invalid flag specified 0x%x",
-				(unsigned)flags);
+	if (!path) {
+		pmem_err_errno(EINVAL, "invalid (NULL) path");
 		return NULL;
 	}
-	if ((flags & PMEM_FILE_CREATE) && (long long)len < 0)
-		return bad("invalid file length");
-	if (len != 0 && !(flags & PMEM_FILE_CREATE))
-		return bad("non-zero 'len' not allowed without "
-				"PMEM_FILE_CREATE");
-	if (len == 0 && (flags & PMEM_FILE_CREATE))
-		return bad("zero 'len' not allowed with PMEM_FILE_CREATE");
-	if ((flags & PMEM_FILE_TMPFILE) && !(flags & PMEM_FILE_CREATE))
-		return bad("PMEM_FILE_TMPFILE not allowed without "
-				"PMEM_FILE_CREATE");
+	if (pmem_map_check_flags(flags) != 0 ||
+	    pmem_map_check_len(len, flags) != 0)
+		return NULL;
 
 	wchar_t *wpath = pmem_win_utf16(path);
 	if (!wpath) {
@@ -259,24 +241,4 @@ err:;
 	free(wpath);
 	errno = e;
 	return NULL;
-}
-
-PMEM_EXPORT void *pmem_map_file(const char *path, size_t len, int flags,
-		mode_t mode, size_t *mapped_lenp, int *is_pmemp)
-{
-	return pmem_map_fileU(path, len, flags, mode, mapped_lenp, is_pmemp);
-}
-
-PMEM_EXPORT int pmem_unmap(void *addr, size_t len)
-{
-	if ((uintptr_t)addr % pmem_os_page_size()) {
-		pmem_err_errno(EINVAL, "address %p is not page aligned", addr);
-		return -1;
-	}
-	if (pmem_registry_unmap(addr, len) != 0) {
-		pmem_err_errno(errno, "UnmapViewOfFile %p, %zu bytes", addr,
-				len);
-		return -1;
-	}
-	return 0;
 }

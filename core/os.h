@@ -27,8 +27,10 @@ FILE *pmem_os_fopen_w(const char *path);
 /* strerror into buf, thread-safe; returns buf or a static string. */
 const char *pmem_os_strerror(int err, char *buf, size_t n);
 
-/* Unmaps what pmem_map_file() mapped: 0, or -1 with errno. */
+/* Unmaps what pmem_map_file() mapped: 0, or -1 with errno.  Its name
+ * ("munmap", "UnmapViewOfFile") is for error messages. */
 int pmem_os_unmap(void *addr, size_t len);
+extern const char pmem_os_unmap_name[];
 
 /* Writes the pages covering [addr, addr + len) to storage and waits:
  * msync(MS_SYNC), or FlushViewOfFile plus FlushFileBuffers.  0, or -1

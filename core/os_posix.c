@@ -52,6 +52,8 @@ const char *pmem_os_strerror(int err, char *buf, size_t n)
 	return strerror_r(err, buf, n);	/* the GNU form */
 }
 
+const char pmem_os_unmap_name[] = "munmap";
+
 int pmem_os_unmap(void *addr, size_t len)
 {
 	return munmap(addr, len);

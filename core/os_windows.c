@@ -226,6 +226,8 @@ static HANDLE view_file(uintptr_t addr)
 
 /* A view is unmapped whole: Windows cannot unmap part of one, so addr
  * must be where pmem_map_file() put it; anything else is EINVAL. */
+const char pmem_os_unmap_name[] = "UnmapViewOfFile";
+
 int pmem_os_unmap(void *addr, size_t len)
 {
 	if (len == 0) {
