@@ -9,8 +9,9 @@
 #define NT_W 16
 /* With 16-byte loads the hardware prefetcher fell behind on large forward
  * copies: against PMDK's SSE2 path on Zen 3, memcpy_nodrain4 64 KiB-16 MiB
- * went from 0.87-0.96 to 0.99-1.01 with it.  nt-avx lost 3-13% with the
- * same prefetch, so it has none (docs/performance.md). */
+ * went from 0.89-0.98 to 0.95-1.04 with it (two runs).  nt-avx lost 5-20%
+ * at 16-64 MiB with the same prefetch, so it has none
+ * (docs/performance.md). */
 #define NT_LOOP_PREFETCH 4096
 #define NT_LOADU(p) _mm_loadu_si128((const __m128i *)(p))
 #define NT_STORE(p, v) pm_nt_store16((p), (v))

@@ -67,10 +67,11 @@ struct copy_row {
 #define ZEN3_ORDER { "nt-avx", "nt-sse2", NULL }
 #define ZEN3_WHY "order measured on Zen 3 (AMD family 0x19): nt-avx " \
 	"1.04-1.06x nt-sse2, docs/performance.md"
-/* Zen 3: a temporal store to an uncached line reads it first, and CLWB
- * evicts the line anyway, so short NT copies win cold (1.5-1.6x on 8-192 B,
- * 5-6x for 4 x 8 B) and warm (--window 4K: 1.45-1.63x); the second
- * session of 2026-11-30 in docs/performance.md. */
+/* Zen 3: short NT copies persist faster than a temporal store, CLWB and
+ * SFENCE (1.5-1.6x on 8-100 B, 4.7-6.2x for 4 x 8 B; 1.48-1.63x with the
+ * destination in L1), but they leave the lines uncached: persisting 8-100 B
+ * and reading them back is 0.32-0.36x PMDK's speed (CLWB keeps the line on
+ * Zen 3).  The second session of 2026-11-30 in docs/performance.md. */
 #define ZEN3_SMALL_NT "small aligned copies NT (Zen 3: 1.5-1.6x on 8-192 B, " \
 	"docs/performance.md)"
 static const struct copy_row copy_rows[] = {
