@@ -1063,7 +1063,7 @@ static void confirm_suspects(void)
 						plain_i) < speed(op, si,
 						ours_i, b))
 					b = plain_i;
-				if (b > 0 && below_noise(speed(op, si, ours_i,
+				if (b >= 0 && below_noise(speed(op, si, ours_i,
 						b), noise_i >= 0 ?
 						ratio[op][si][noise_i] : 1))
 					look[nl++] = (typeof(look[0])){
@@ -1096,7 +1096,7 @@ static void confirm_suspects(void)
 						r1 < 0.95;
 				int again = first && (tgt ? below_noise(r2, nz) :
 							    r2 < 0.95);
-				if (look[i].b == 0) {
+				if (!strcmp(look[i].what, "target 1")) {
 					t1++;
 					t1_below += again;
 				} else if (tgt) {
