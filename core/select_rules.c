@@ -59,36 +59,23 @@ struct copy_row {
 	unsigned family, model_lo, model_hi;
 	const char *order[COPY_MAX];
 	const char *measured;		/* the measurement, for the reason */
-	/* Small aligned copies NT too (pmem_backend_choice.small_nt): NULL,
-	 * or the measurement that found them faster on this CPU. */
-	const char *small_nt;
 };
 
 #define ZEN3_ORDER { "nt-avx", "nt-sse2", NULL }
 #define ZEN3_WHY "order measured on Zen 3 (AMD family 0x19): nt-avx " \
 	"1.04-1.06x nt-sse2, docs/performance.md"
-/* Zen 3: short NT copies persist faster than a temporal store, CLWB and
- * SFENCE (1.5-1.6x on 8-100 B, 4.7-6.2x for 4 x 8 B; 1.48-1.63x with the
- * destination in L1), but they leave the lines uncached: persisting 8-100 B
- * and reading them back is 0.32-0.36x PMDK's speed (CLWB keeps the line on
- * Zen 3).  The second session of 2026-11-30 in docs/performance.md. */
-#define ZEN3_SMALL_NT "small aligned copies NT (Zen 3: 1.5-1.6x on 8-192 B, " \
-	"docs/performance.md)"
 static const struct copy_row copy_rows[] = {
 	/* Zen 3: measured on EPYC model 0x01; the same core is models
 	 * 0x00-0x0f (Milan) and 0x20-0x5f (Vermeer, Trento, Rembrandt,
 	 * Cezanne).  No AVX-512 there, so no order of nt-avx512 is claimed;
 	 * Zen 4 (0x10-0x1f, 0x60-0x7f, 0xa0-0xaf) was not measured. */
-	{ "AuthenticAMD", 0x19, 0x00, 0x0f, ZEN3_ORDER, ZEN3_WHY,
-		ZEN3_SMALL_NT },
-	{ "AuthenticAMD", 0x19, 0x20, 0x5f, ZEN3_ORDER, ZEN3_WHY,
-		ZEN3_SMALL_NT },
+	{ "AuthenticAMD", 0x19, 0x00, 0x0f, ZEN3_ORDER, ZEN3_WHY },
+	{ "AuthenticAMD", 0x19, 0x20, 0x5f, ZEN3_ORDER, ZEN3_WHY },
 	/* Zen 5: the issue #11 report's run (clwb flush, 11 rounds). */
 	{ "AuthenticAMD", 0x1a, 0x00, 0xff,
 		{ "nt-avx", "nt-avx512", "nt-sse2" },
 		"order measured on Zen 5 (AMD family 0x1a): nt-avx512 "
-		"0.93-1.05x nt-avx, issue #11 report in docs/performance.md",
-		NULL },
+		"0.93-1.05x nt-avx, issue #11 report in docs/performance.md" },
 };
 
 /* Widest stores first: what the instruction sets suggest, unmeasured. */
@@ -566,12 +553,12 @@ static const struct pmem_backend *choose_copy(struct sel *s)
 /* ---- threshold ------------------------------------------------------- */
 
 /* PMEM_MOVNT_THRESHOLD: 1 when it set the threshold. */
-static int parse_threshold(struct sel *s)
+static void parse_threshold(struct sel *s)
 {
 	struct pmem_backend_choice *c = &s->out->choice;
 	const char *t = env(s, "PMEM_MOVNT_THRESHOLD");
 	if (t == NULL)
-		return 0;
+		return;
 	/* Digits only: "", "-1", "12k", "1e3" are mistakes, not numbers. */
 	int ok = t[0] != '\0' && strspn(t, "0123456789") == strlen(t);
 	unsigned long long v = 0;
@@ -587,10 +574,9 @@ static int parse_threshold(struct sel *s)
 				"number of bytes)", t);
 		PMEM_LOG(WARNING, "PMEM_MOVNT_THRESHOLD='%s' ignored: not a "
 				"number of bytes", t);
-		return 0;
+		return;
 	}
 	c->movnt_threshold = (size_t)v;
-	return 1;
 }
 
 static void choose_threshold(struct sel *s)
@@ -617,12 +603,13 @@ static void choose_threshold(struct sel *s)
 		note(r, rs, "%s: all copies temporal", f->name);
 		return;
 	}
-	int set = parse_threshold(s);
-	/* Short aligned copies NT: the CPU row's measured preference, unless
-	 * the user gave a threshold; PMEM_MOVNT_SMALL=0/1 decides above both
-	 * (to measure the rule on a CPU no row covers). */
-	const struct copy_row *row = copy_row_for(s->in->cpu);
-	c->small_nt = row && row->small_nt && !set;
+	parse_threshold(s);
+	/* Short aligned copies NT: only when PMEM_MOVNT_SMALL=1 asks.  They
+	 * persist faster in pmembench (Zen 3: 1.5-1.6x on 8-100 B) but leave
+	 * the lines uncached, and the real clients of the issue #17 report
+	 * (libpmemobj, libpmemlog, fio on Zen 3) ran faster without them
+	 * (docs/performance.md, "Short aligned copies"). */
+	c->small_nt = 0;
 	const char *v = env(s, "PMEM_MOVNT_SMALL");
 	if (v && (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)) {
 		c->small_nt = v[0] == '1';
