@@ -20,10 +20,11 @@
  * a partial NT line would leave a half-filled write-combining buffer, and
  * the bytes around it are not ours to write.  A range holding no whole line
  * is stored temporally and flushed as a whole.  Exception: a partial line
- * whose address and length are multiples of 4 takes NT stores of 4, 8 and
- * 16 bytes (PMDK does so for one aligned piece of 4-32 bytes): a temporal
- * store plus flush costs ~50 ns more per call on AMD Zen 3, where the line
- * must first be read (docs/performance.md, sizes 64n+32).
+ * of at most 32 bytes whose address and length are multiples of 4 takes NT
+ * stores of 4, 8 and 16 bytes: on AMD Zen 3 a temporal store plus flush
+ * was slower there, the line being read first (docs/performance.md, sizes
+ * 64n+32), while on Intel (family 6 model 0xa7) longer NT pieces made
+ * 3000-byte copies and fills slower than PMDK (docs/performance.md).
  */
 #ifndef PMEM_NT_COPY_H
 #define PMEM_NT_COPY_H 1
@@ -53,12 +54,13 @@
 		NT_STORE((char *)(d) + i_ * NT_W, (v)); \
 } while (0)
 
+#define NT_PIECES_MAX 32
 /* A partial line whose address and length are multiples of 4 can be
  * written with NT stores of 4, 8 and 16 bytes, each aligned to its size
  * (movnti, movntdq: any backend can use them). */
 static inline int nt_pieces_ok(const char *d, size_t len)
 {
-	return (((uintptr_t)d | len) & 3) == 0;
+	return len <= NT_PIECES_MAX && (((uintptr_t)d | len) & 3) == 0;
 }
 
 /* NT stores of the 4-aligned range [d, d+len) from b (b is not in it). */
