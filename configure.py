@@ -365,13 +365,40 @@ def add_bench(n, release):
                 ['bench/startup.c'], vflags=vf, default=False)
     n.build('build/bench/startup', 'exe', o, implicit=['build/libpmem.so'],
             default=False, libs='-Lbuild -l:libpmem.so.1')
+    clients = add_bench_clients(n)
     n.rule('run_bench', 'build/pmembench --quick --csv build/bench.csv && '
-           'python3 bench/plot.py build/bench.csv build/bench.png',
+           'python3 bench/plot.py build/bench.csv build/bench.png && '
+           'python3 bench/clients/run.py --csv build/bench-clients.csv',
            pool='console', description='BENCH')
     n.build('bench', 'run_bench', [],
             implicit=['build/pmembench', 'build/bench/startup',
-                      'build/libpmem.so.1', 'bench/plot.py'],
+                      'build/libpmem.so.1', 'bench/plot.py'] + clients,
             default=False)
+
+
+def add_bench_clients(n):
+    """build/bench/clients/: libpmemobj, libpmemlog and page-stream
+    programs built against PMDK's headers and libraries (no -Iinclude), and
+    the `bench-clients` target that times them and fio on our
+    libpmem.so.1 and PMDK's (bench/clients/run.py).  Returns what the run
+    needs."""
+    n.rule('cc_client', '$cc -std=gnu11 -Wall -Wextra -O2 -g -MMD -MF '
+           '$out.d -o $out $in $xlibs', depfile='$out.d', deps='gcc',
+           description='CC $out')
+    progs = []
+    for prog, lib in (('obj', '-lpmemobj'), ('log', '-lpmemlog'),
+                      ('stream', '-lpmem')):
+        progs += n.build('build/bench/clients/' + prog, 'cc_client',
+                         ['bench/clients/%s.c' % prog],
+                         implicit=['bench/clients/common.h'], xlibs=lib,
+                         default=False)
+    needs = progs + ['build/libpmem.so.1', 'bench/clients/run.py']
+    n.rule('run_bench_clients', 'python3 bench/clients/run.py '
+           '--csv build/bench-clients.csv', pool='console',
+           description='BENCH clients')
+    n.build('bench-clients', 'run_bench_clients', [], implicit=needs,
+            default=False)
+    return needs
 
 
 # ---- issue 4: the qemu DAX tier (`ninja test-dax`, not part of `all`) ---
