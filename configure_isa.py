@@ -140,8 +140,12 @@ class Target:
         return out
 
     def bench_targets(self):
-        """pmembench reads CPUID: built (and tested) for x86-64 only."""
-        return ['build/pmembench'] if self.isa == 'x86' else []
+        """pmembench reads CPUID, the client benchmark's programs link the
+        build machine's PMDK: built (and tested) for x86-64 only."""
+        if self.isa != 'x86':
+            return []
+        return ['build/pmembench'] + ['build/bench/clients/' + p
+                                      for p in ('obj', 'log', 'stream')]
 
 
 # Script tests a cross build does not run, and why.
@@ -156,6 +160,8 @@ X86_ONLY_SCRIPTS = {
     'example',
     'tests/test_calibrate.sh': 'it expects a copy-order table row, which '
     'only the x86 non-temporal backends have',
+    'tests/test_bench_clients.sh': "its clients link the build machine's "
+    '(x86-64) PMDK packages',
 }
 
 

@@ -35,13 +35,13 @@ PMDK_LIB = '/usr/lib/x86_64-linux-gnu/libpmem.so.1'
 PROGRAM_ROWS = [
     ('obj tx_add_range 64 B', 'obj', 'tx_add64', 200000),
     ('obj tx_add_range 1 KiB', 'obj', 'tx_add1k', 150000),
-    ('obj tx alloc+free 256 B', 'obj', 'tx_alloc256', 200000),
+    ('obj tx alloc+free 256 B', 'obj', 'tx_alloc256', 100000),
     ('obj tx counter++', 'obj', 'tx_counter', 250000),
     ('obj memcpy_persist 64 B', 'obj', 'memcpy64', 1000000),
     ('obj atomic alloc+free 256 B', 'obj', 'atomic_alloc', 250000),
     ('log append 64 B', 'log', 'append64', 500000),
     ('log append 4 KiB', 'log', 'append4k', 300000),
-    ('qemu-like 4 KiB pages', 'stream', 'page4k', 150000),
+    ('qemu-like 4 KiB pages', 'stream', 'page4k', 600000),
 ]
 # (row, rw, block size): fio --ioengine=libpmem, time-based.
 FIO_ROWS = [('fio %s %s' % (rw, bs), rw, bs)
