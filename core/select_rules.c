@@ -111,6 +111,7 @@ struct sel {
 	const struct pmem_select_in *in;
 	struct pmem_selection *out;
 	const struct pmem_backend *forced[3];	/* by kind */
+	int empty_refused;	/* "," is one mistake, said once */
 };
 
 static const char *env(const struct sel *s, const char *name)
@@ -271,7 +272,9 @@ static const struct pmem_backend *resolve(struct sel *s, const char *tok,
 	char why[768] = "";
 
 	if (tok[0] == '\0') {
-		refuse(s, "PMEM_BACKEND: empty backend name");
+		if (!s->empty_refused)
+			refuse(s, "PMEM_BACKEND: empty backend name");
+		s->empty_refused = 1;
 		return NULL;
 	}
 	if (strchr(tok, '/')) {

@@ -790,6 +790,28 @@ Test(refusal, malformed_lists)
 	HAS_TEXT(c->refusal, "empty backend name");
 }
 
+static int occurrences(const char *s, const char *t)
+{
+	int n = 0;
+	for (; s && (s = strstr(s, t)) != NULL; s += strlen(t))
+		n++;
+	return n;
+}
+
+/* Issue 20 defect 6: "," is one mistake, said once. */
+Test(refusal, lone_comma_said_once)
+{
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
+			"PMEM_BACKEND=,", NULL);
+	NAMES(c, "clwb", "nt-avx");
+	cr_assert_eq(occurrences(c->refusal, "empty backend name"), 1,
+			"refusal: %s", c->refusal);
+	c = choose(&amd_zen3, 0, "PMEM_BACKEND=,nt-sse2", NULL);
+	NAMES(c, "clwb", "nt-sse2");
+	cr_assert_eq(occurrences(c->refusal, "empty backend name"), 1,
+			"refusal: %s", c->refusal);
+}
+
 Test(refusal, empty_value_is_not_forcing)
 {
 	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
