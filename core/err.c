@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -21,9 +22,77 @@
 static __thread char last_error[ERR_MAX];
 static __thread wchar_t last_error_w[ERR_MAX];
 
-static void vset(const char *fmt, va_list ap)
+/* A cut at s[i] splits no UTF-8 sequence when s[i] is not a
+ * continuation byte (10xxxxxx). */
+static int continuation(char c)
 {
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/*
+ * Puts msg (len bytes) and then suffix into last_error.  When they do not
+ * fit, the middle of msg goes, where a long path is, and "..." marks the
+ * cut: the start says what failed, the end names the file, and the suffix
+ * (": strerror") says why.  Cuts fall on character boundaries, so a
+ * message of UTF-8 stays UTF-8.
+ */
+static void put(const char *msg, size_t len, const char *suffix)
+{
+	size_t slen = strlen(suffix);
+	if (slen > ERR_MAX / 2)
+		slen = ERR_MAX / 2;	/* a suffix is a short reason */
+	size_t room = ERR_MAX - 1 - slen;
+	if (len <= room) {
+		memcpy(last_error, msg, len);
+	} else {
+		static const char cut[] = "...";
+		size_t keep = room - (sizeof(cut) - 1);
+		size_t head = keep / 2, tail = len - (keep - head);
+		while (head > 0 && continuation(msg[head]))
+			head--;
+		while (tail < len && continuation(msg[tail]))
+			tail++;
+		memcpy(last_error, msg, head);
+		memcpy(last_error + head, cut, sizeof(cut) - 1);
+		memcpy(last_error + head + sizeof(cut) - 1, msg + tail,
+				len - tail);
+		len = head + sizeof(cut) - 1 + len - tail;
+	}
+	size_t s = slen;
+	while (s > 0 && s < strlen(suffix) && continuation(suffix[s]))
+		s--;
+	memcpy(last_error + len, suffix, s);
+	last_error[len + s] = '\0';
+}
+
+/* Formats the whole message first (a path may be 40,000 bytes), so that
+ * put() can keep its end; without memory for it, the start is kept. */
+static void vset(const char *suffix, const char *fmt, va_list ap)
+{
+	char small[ERR_MAX];
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n < 0) {
+		va_end(again);
+		put("(unprintable message)", 21, suffix);
+		return;
+	}
+	char *whole = (size_t)n < sizeof(small) ? small : malloc((size_t)n + 1);
+	if (whole == NULL) {
+		size_t len = sizeof(small) - 1;
+		while (len > 0 && continuation(small[len]))
+			len--;
+		/* put() cuts the middle of what is left */
+		put(small, len, suffix);
+	} else {
+		if (whole != small)
+			vsnprintf(whole, (size_t)n + 1, fmt, again);
+		put(whole, (size_t)n, suffix);
+		if (whole != small)
+			free(whole);
+	}
+	va_end(again);
 }
 
 /* No file, line or function: the message itself says where. */
@@ -37,7 +106,7 @@ void pmem_err_msg(const char *fmt, ...)
 	int err = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	vset(fmt, ap);
+	vset("", fmt, ap);
 	va_end(ap);
 	to_log();
 	errno = err;
@@ -45,14 +114,13 @@ void pmem_err_msg(const char *fmt, ...)
 
 void pmem_err_errno(int err, const char *fmt, ...)
 {
+	char buf[128], suffix[sizeof(buf) + 2];
+	snprintf(suffix, sizeof(suffix), ": %s",
+			pmem_os_strerror(err, buf, sizeof(buf)));
 	va_list ap;
 	va_start(ap, fmt);
-	vset(fmt, ap);
+	vset(suffix, fmt, ap);
 	va_end(ap);
-	size_t used = strlen(last_error);
-	char buf[128];
-	snprintf(last_error + used, sizeof(last_error) - used, ": %s",
-			pmem_os_strerror(err, buf, sizeof(buf)));
 	to_log();
 	errno = err;
 }

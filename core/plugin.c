@@ -111,7 +111,10 @@ const char *pmem_short_path(const char *path, char *buf, size_t max)
 	size_t len = strlen(path);
 	if (len <= max || max < 4)
 		return path;
-	snprintf(buf, max + 1, "...%s", path + len - (max - 3));
+	const char *tail = path + len - (max - 3);
+	while (((unsigned char)*tail & 0xc0) == 0x80)
+		tail++;		/* start on a character, not inside one */
+	snprintf(buf, max + 1, "...%s", tail);
 	return buf;
 }
 

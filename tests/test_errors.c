@@ -10,6 +10,7 @@
 #include <wchar.h>
 
 #include "libpmem.h"
+#include "libpmem_backend.h"
 #include "err.h"
 #include "wide.h"
 
@@ -56,6 +57,116 @@ Test(errors, long_message_truncated)
 	cr_expect_gt(n, 100);
 	cr_expect_lt(n, sizeof(big));
 	cr_expect_eq(wcslen(pmem_errormsgW()), n);
+}
+
+/* Whether s is well-formed UTF-8 (no cut sequence, no stray byte). */
+static int valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 :
+			(*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (n < 0)
+			return 0;
+		p++;
+		for (; n > 0; n--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+static int ends_with(const char *s, const char *t)
+{
+	size_t n = strlen(s), m = strlen(t);
+	return n >= m && strcmp(s + n - m, t) == 0;
+}
+
+/* Issue 20 defect 2: a path too long for the buffer loses its middle,
+ * never the reason, and never half a character.  Every offset of the
+ * multi-byte characters against the cut is tried. */
+static void long_path_keeps_reason(const char *unit, size_t total)
+{
+	char reason[160];
+	snprintf(reason, sizeof(reason), ": %s", strerror(ENOENT));
+	for (size_t shift = 0; shift < 4; shift++) {
+		char *path = malloc(total + 16);
+		cr_assert_not_null(path);
+		size_t n = 0;
+		memcpy(path, "/nonexistent/", 13);
+		n = 13;
+		memset(path + n, 'a', shift);
+		n += shift;
+		while (n + strlen(unit) + 10 < total) {
+			memcpy(path + n, unit, strlen(unit));
+			n += strlen(unit);
+		}
+		/* and against the kept end, measured from the end */
+		memset(path + n, 'b', shift);
+		n += shift;
+		memcpy(path + n, "/END.x", 7);
+		errno = 0;
+		cr_expect_null(pmem_map_fileU(path, 0, 0, 0, NULL, NULL));
+		int err = errno;
+		const char *m = pmem_errormsgU();
+		cr_expect(err == ENOENT || err == ENAMETOOLONG, "errno %d", err);
+		snprintf(reason, sizeof(reason), ": %s", strerror(err));
+		cr_expect(ends_with(m, reason), "no reason at the end: %s", m);
+		cr_expect(strstr(m, "END.x") != NULL, "file name lost: %s", m);
+		cr_expect(strstr(m, "/nonexistent/") != NULL, "start lost: %s",
+				m);
+		cr_expect(strstr(m, "...") != NULL, "cut not marked: %s", m);
+		cr_expect(valid_utf8(m), "not UTF-8 (shift %zu): %s", shift, m);
+		cr_expect_lt(strlen(m), 512);
+		cr_expect_gt(strlen(m), 400, "cut more than needed: %s", m);
+		free(path);
+	}
+}
+
+Test(errors, long_ascii_path_keeps_reason)
+{
+	long_path_keeps_reason("abcdefghi/", 3000);
+}
+
+Test(errors, long_utf8_path_keeps_reason)
+{
+	/* 2-, 3- and 4-byte characters */
+	long_path_keeps_reason("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80/", 3000);
+	long_path_keeps_reason("\xe6\x97\xa5\xe6\x9c\xac", 40000);
+}
+
+Test(errors, long_message_without_errno_keeps_its_end)
+{
+	char big[2000];
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(big + sizeof(big) - 5, "TAIL", 5);
+	pmem_err_msg("start %s", big);
+	const char *m = pmem_errormsg();
+	cr_expect(ends_with(m, "TAIL"), "%s", m);
+	cr_expect(strncmp(m, "start x", 7) == 0, "%s", m);
+	cr_expect_eq(strlen(m), 511);
+}
+
+/* The plugin loader shortens paths itself: on a character boundary. */
+Test(errors, long_utf8_plugin_path_stays_utf8)
+{
+	for (size_t shift = 0; shift < 3; shift++) {
+		char path[1200] = "/nonexistent/";
+		size_t n = strlen(path);
+		while (n + 12 < sizeof(path)) {
+			memcpy(path + n, "\xe2\x82\xac", 3);
+			n += 3;
+		}
+		/* the kept tail is measured from the end */
+		memset(path + n, 'a', shift);
+		n += shift;
+		memcpy(path + n, "/p.so", 6);
+		const struct pmem_backend *b;
+		cr_expect_neq(pmem_backend_load(path, &b), 0);
+		const char *m = pmem_errormsgU();
+		cr_expect(strstr(m, "p.so") != NULL, "%s", m);
+		cr_expect(valid_utf8(m), "not UTF-8 (shift %zu): %s", shift, m);
+	}
 }
 
 static void *other_thread(void *arg)
