@@ -739,3 +739,53 @@ void matrix_model_for(const struct pmem_backend *flush, int *eadr,
 	*eadr = (flush->caps & PMEM_BACKEND_CAP_EADR_ONLY) != 0;
 	*page_cache = (flush->caps & PMEM_BACKEND_CAP_PAGE_CACHE) != 0;
 }
+
+/*
+ * The CPU rules under which the same flush backend runs differently.  The
+ * one so far is how CLFLUSH is ordered: Intel orders it with later stores
+ * (PMEM_CPU_CLFLUSH_ORDERED), AMD only with MFENCE.  It changes what the
+ * library does (an ORDERED_FLUSH backend gets no drain and fenced NT
+ * copies, pmem_ops_use_flush) and what the model lets a CLFLUSH do, so a
+ * backend that passes under one rule may lose data under the other: a
+ * false ORDERED_FLUSH claim passes on AMD and fails on Intel, a CLFLUSH
+ * drained with SFENCE passes on Intel and fails on AMD.  The rule exists
+ * where the CPU has CLFLUSH at all (x86-64).
+ */
+static const struct {
+	uint64_t feature;	/* set under the rule, cleared under the other */
+	uint64_t exists_with;	/* CPUs with this have one of the two */
+	const char *on, *off;
+} cpu_rules[] = {
+	{ PMEM_CPU_CLFLUSH_ORDERED, PMEM_CPU_CLFLUSH,
+		"Intel: CLFLUSH ordered with later stores",
+		"AMD: CLFLUSH ordered only by MFENCE" },
+};
+
+unsigned matrix_cpu_rules(const struct pmem_cpu *cpu,
+		struct matrix_cpu_rule out[MATRIX_MAX_RULES])
+{
+	unsigned n = 1;
+
+	out[0].cpu = *cpu;
+	out[0].name[0] = '\0';
+	for (size_t r = 0; r < ARRAY_SIZE(cpu_rules); r++) {
+		if (!(cpu->features & cpu_rules[r].exists_with) ||
+				2 * n > MATRIX_MAX_RULES)
+			continue;
+		for (unsigned i = 0; i < n; i++) {
+			struct matrix_cpu_rule *on = &out[i], *off = &out[n + i];
+			*off = *on;
+			on->cpu.features |= cpu_rules[r].feature;
+			off->cpu.features &= ~cpu_rules[r].feature;
+			size_t len = strlen(on->name);
+			snprintf(on->name + len, sizeof(on->name) - len, "%s%s",
+					len ? "; " : "", cpu_rules[r].on);
+			snprintf(off->name + len, sizeof(off->name) - len,
+					"%s%s", len ? "; " : "", cpu_rules[r].off);
+		}
+		n *= 2;
+	}
+	if (n == 1)
+		snprintf(out[0].name, sizeof(out[0].name), "this CPU's");
+	return n;
+}

@@ -83,4 +83,18 @@ const char *matrix_pair_as_run(struct matrix_pair *p,
 void matrix_model_for(const struct pmem_backend *flush, int *eadr,
 		int *page_cache);
 
+/*
+ * Every CPU rule the pair must be checked under (see matrix.c): cpu with
+ * each rule's feature set and cleared, so a backend that is right only on
+ * the machine at hand fails here.  Returns how many (1 where no rule
+ * applies: cpu itself).
+ */
+#define MATRIX_MAX_RULES 4
+struct matrix_cpu_rule {
+	struct pmem_cpu cpu;
+	char name[160];		/* "Intel: CLFLUSH ordered with later stores" */
+};
+unsigned matrix_cpu_rules(const struct pmem_cpu *cpu,
+		struct matrix_cpu_rule out[MATRIX_MAX_RULES]);
+
 #endif
