@@ -20,6 +20,7 @@
 #include "os.h"
 #include "os_windows.h"
 #include "registry.h"
+#include "wide.h"
 
 #define MiB ((size_t)1 << 20)
 #define GiB ((size_t)1 << 30)
@@ -103,6 +104,47 @@ static HANDLE open_path(const wchar_t *path, int flags, int *made)
 	return h;
 }
 
+/* Windows (and Wine) answer "path not found" for a name no file system
+ * can hold; Linux and the manual page say ENAMETOOLONG.  The limits: 255
+ * UTF-16 units a component (NTFS, ReFS, exFAT, FAT32 long names) and
+ * 32767 a path (UNICODE_STRING, long paths enabled). */
+#define NAME_MAX_WIN 255
+#define PATH_MAX_WIN 32767
+
+static int name_too_long(const wchar_t *w)
+{
+	if (wcslen(w) > PATH_MAX_WIN)
+		return 1;
+	size_t comp = 0;
+	for (; *w; w++) {
+		comp = *w == L'\\' || *w == L'/' ? 0 : comp + 1;
+		if (comp > NAME_MAX_WIN)
+			return 1;
+	}
+	return 0;
+}
+
+/* ENOSPC when the volume has clearly not the room for len bytes (what
+ * the file holds already counts), as map.c's space_check on Linux: told
+ * before the size is set, so a failed call changes nothing.  0 when it
+ * may fit or cannot be told. */
+static int space_check(HANDLE h, const wchar_t *path, size_t len)
+{
+	FILE_STANDARD_INFO si;
+	wchar_t root[MAX_PATH + 1];
+	ULARGE_INTEGER avail, total, free_bytes;
+	if (!GetFileInformationByHandleEx(h, FileStandardInfo, &si,
+			sizeof(si)) ||
+	    !GetVolumePathNameW(path, root, MAX_PATH + 1) ||
+	    !GetDiskFreeSpaceExW(root, &avail, &total, &free_bytes) ||
+	    total.QuadPart == 0)
+		return 0;
+	unsigned long long have = si.AllocationSize.QuadPart > 0 ?
+		(unsigned long long)si.AllocationSize.QuadPart : 0;
+	unsigned long long need = len > have ? len - have : 0;
+	return need > free_bytes.QuadPart ? ENOSPC : 0;
+}
+
 static int set_size(HANDLE h, long long size)
 {
 	FILE_END_OF_FILE_INFO eof;
@@ -152,7 +194,21 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 
 	wchar_t *wpath = pmem_win_utf16(path);
 	if (!wpath) {
-		pmem_err_errno(errno, "\"%s\" is not UTF-8", path);
+		/* the message is UTF-8 (pmem_errormsgU): bad bytes as \xNN */
+		int e = errno;
+		char *shown = e == EINVAL ? pmem_utf8_escaped(path) : NULL;
+		if (e == EINVAL)
+			pmem_err_errno(e, "\"%s\" is not UTF-8", shown ? shown :
+					"(path)");
+		else
+			pmem_err_errno(e, "cannot convert the path to UTF-16");
+		free(shown);
+		errno = e;
+		return NULL;
+	}
+	if (name_too_long(wpath)) {
+		pmem_err_errno(ENAMETOOLONG, "open \"%s\"", path);
+		free(wpath);
 		return NULL;
 	}
 	int made;
@@ -187,6 +243,13 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 			DWORD ret;
 			DeviceIoControl(h, FSCTL_SET_SPARSE, NULL, 0, NULL, 0,
 					&ret, NULL);
+		}
+		int e = flags & PMEM_FILE_SPARSE ? 0 :
+			space_check(h, wpath, len);
+		if (e) {
+			pmem_err_errno(e, "no room for %zu bytes for \"%s\"",
+					len, path);
+			goto err;
 		}
 		if ((long long)len != old.QuadPart) {
 			if (set_size(h, (long long)len) != 0) {

@@ -39,9 +39,22 @@ int pmem_os_msync(const void *addr, size_t len);
 
 /* ---- plugins (shared objects / DLLs) ---- */
 
-/* ".so" or ".dll"; and what separates directories in PMEM_BACKEND_PATH. */
+/* ".so" or ".dll"; what separates directories in PMEM_BACKEND_PATH; and
+ * what joins a directory and a file name ("/", "\\"). */
 extern const char pmem_os_lib_suffix[];
 extern const char pmem_os_path_list_sep[];
+extern const char pmem_os_dir_sep[];
+
+/* 1 when a PMEM_BACKEND value is a file path rather than a backend name:
+ * it holds a '/' (Windows: also a '\\', or starts with a drive "X:"). */
+int pmem_os_is_path(const char *s);
+
+/* Where plugins are looked for when PMEM_BACKEND_PATH is unset: the
+ * installation's directory (PMEM_PLUGIN_DIR, set at build time) on
+ * Linux; on Windows, which has no fixed prefix, "backends" in the
+ * directory of libpmem.dll (or of the program it is linked into).  NULL
+ * when it cannot be told. */
+const char *pmem_os_plugin_dir(void);
 
 /* 0 when path is a regular file that can be opened for reading (never
  * blocks on a FIFO); -1 with errno (EINVAL: not a regular file). */

@@ -18,9 +18,21 @@
 
 #include "err.h"
 #include "os.h"
+#include "select.h"	/* PMEM_PLUGIN_DIR */
 
 const char pmem_os_lib_suffix[] = ".so";
 const char pmem_os_path_list_sep[] = ":";
+const char pmem_os_dir_sep[] = "/";
+
+int pmem_os_is_path(const char *s)
+{
+	return strchr(s, '/') != NULL;
+}
+
+const char *pmem_os_plugin_dir(void)
+{
+	return PMEM_PLUGIN_DIR;
+}
 
 size_t pmem_os_page_size(void)
 {

@@ -14,9 +14,20 @@
 #include "err.h"
 #include "os.h"
 #include "os_windows.h"
+#include "wide.h"
 
 const char pmem_os_lib_suffix[] = ".dll";
 const char pmem_os_path_list_sep[] = ";";
+const char pmem_os_dir_sep[] = "\\";
+
+/* Windows takes both separators, and "C:name" is a file on drive C. */
+int pmem_os_is_path(const char *s)
+{
+	if (strpbrk(s, "/\\") != NULL)
+		return 1;
+	return ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))
+		&& s[1] == ':';
+}
 
 size_t pmem_os_page_size(void)
 {
@@ -51,6 +62,38 @@ static char *utf8(const wchar_t *w)
 	if (s)
 		WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL);
 	return s;
+}
+
+static INIT_ONCE plugin_dir_once = INIT_ONCE_STATIC_INIT;
+static char *plugin_dir;
+
+static BOOL CALLBACK find_plugin_dir(PINIT_ONCE once, PVOID param,
+		PVOID *ctx)
+{
+	(void)once;
+	(void)param;
+	(void)ctx;
+	static wchar_t w[4096];
+	HMODULE self;
+	/* the module holding this code: libpmem.dll, or the program that
+	 * links libpmem.a */
+	if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+			GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+			(LPCWSTR)(void *)&plugin_dir_once, &self))
+		return TRUE;
+	DWORD n = GetModuleFileNameW(self, w, 4096 - 16);
+	wchar_t *slash = n > 0 && n < 4096 - 16 ? wcsrchr(w, L'\\') : NULL;
+	if (slash) {
+		wcscpy(slash + 1, L"backends");
+		plugin_dir = utf8(w);
+	}
+	return TRUE;
+}
+
+const char *pmem_os_plugin_dir(void)
+{
+	InitOnceExecuteOnce(&plugin_dir_once, find_plugin_dir, NULL, NULL);
+	return plugin_dir;
 }
 
 int pmem_win_errno(DWORD err)
@@ -339,6 +382,15 @@ int pmem_os_regular_file(const char *path)
 /* A regular file starting with a PE header for this machine. */
 int pmem_os_lib_check(const char *path, const char *shown)
 {
+	wchar_t *w = pmem_win_utf16(path);
+	if (!w && errno == EINVAL) {
+		/* no file has this name; the message stays UTF-8 */
+		char esc[4 * 256 + 1];
+		pmem_utf8_escape(shown, esc, sizeof(esc));
+		pmem_err_errno(EINVAL, "%s: path is not UTF-8", esc);
+		return -1;
+	}
+	free(w);
 	if (pmem_os_regular_file(path) != 0) {
 		if (errno == EINVAL)
 			pmem_err_msg("%s: not a regular file", shown);
@@ -346,7 +398,7 @@ int pmem_os_lib_check(const char *path, const char *shown)
 			pmem_err_errno(errno, "%s: cannot open plugin", shown);
 		return -1;
 	}
-	wchar_t *w = pmem_win_utf16(path);
+	w = pmem_win_utf16(path);
 	FILE *f = w ? _wfopen(w, L"rb") : NULL;
 	free(w);
 	if (!f) {

@@ -98,7 +98,7 @@ static void init(void)
 		.backends = pmem_static_backends,
 		/* -1 (cannot tell) is not auto flush */
 		.auto_flush = pmem_has_auto_flush() == 1,
-		.plugin_dir = PMEM_PLUGIN_DIR,
+		.plugin_dir = pmem_os_plugin_dir(),
 	};
 	pmem_select_backends(&in, &selection);
 	choosing = 0;

@@ -221,14 +221,17 @@ static int search_path(struct sel *s, const char *name,
 	const char *path = env(s, "PMEM_BACKEND_PATH");
 	if (path == NULL || path[0] == '\0')
 		path = s->in->plugin_dir;
-	if (path == NULL)
+	if (path == NULL) {
+		snprintf(why, whysize, "unknown backend '%.64s' (not linked in, "
+				"no plugin directory)", name);
 		return 0;
+	}
 	char failed[320] = "";	/* the first directory we could not search */
 	for (const char *p = path; *p; ) {
 		size_t len = strcspn(p, pmem_os_path_list_sep);
 		char file[4096];
-		int n = snprintf(file, sizeof(file), "%.*s/%s%s", (int)len, p,
-				name, pmem_os_lib_suffix);
+		int n = snprintf(file, sizeof(file), "%.*s%s%s%s", (int)len, p,
+				pmem_os_dir_sep, name, pmem_os_lib_suffix);
 		p += len;
 		if (*p)
 			p++;
@@ -277,7 +280,7 @@ static const struct pmem_backend *resolve(struct sel *s, const char *tok,
 		s->empty_refused = 1;
 		return NULL;
 	}
-	if (strchr(tok, '/')) {
+	if (pmem_os_is_path(tok)) {
 		if (pmem_plugin_open(tok, &b, handle) != 0)
 			snprintf(why, sizeof(why), "%s", pmem_errormsg());
 	} else if ((b = find_static(s, tok)) == NULL) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "libpmem.h"
 #include "err.h"
@@ -22,6 +23,29 @@ static int seq_len(unsigned char c)
 	return 0;
 }
 
+/* The length of the well-formed sequence at p, its code point in *cp;
+ * 0 when p starts no well-formed sequence. */
+static int decode(const unsigned char *p, uint32_t *cp)
+{
+	int len = seq_len(*p);
+	if (len == 0)
+		return 0;
+	uint32_t c = len == 1 ? *p : len == 2 ? *p & 0x1f
+			: len == 3 ? *p & 0x0f : *p & 0x07;
+	for (int i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong, surrogate and out-of-range forms are malformed. */
+	if ((len == 3 && c < 0x800) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
 void pmem_utf8_to_wide(const char *s, wchar_t *out, size_t n)
 {
 	if (n == 0)
@@ -29,29 +53,16 @@ void pmem_utf8_to_wide(const char *s, wchar_t *out, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t o = 0;
 	while (*p && o + 1 < n) {
-		int len = seq_len(*p);
-		uint32_t cp = len == 1 ? *p : len == 2 ? *p & 0x1f
-				: len == 3 ? *p & 0x0f : *p & 0x07;
-		int ok = len > 0;
-		for (int i = 1; ok && i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				ok = 0;
-			else
-				cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Overlong, surrogate and out-of-range forms are malformed. */
-		if (ok && ((len == 3 && cp < 0x800) ||
-			   (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-			   (cp >= 0xd800 && cp <= 0xdfff)))
-			ok = 0;
-		if (ok && cp > 0xffff && sizeof(wchar_t) == 2) {
+		uint32_t cp = 0;
+		int len = decode(p, &cp);
+		if (len && cp > 0xffff && sizeof(wchar_t) == 2) {
 			/* UTF-16 (Windows): a surrogate pair, whole or not */
 			if (o + 2 >= n)
 				break;
 			out[o++] = (wchar_t)(0xd800 + ((cp - 0x10000) >> 10));
 			out[o++] = (wchar_t)(0xdc00 + (cp & 0x3ff));
 			p += len;
-		} else if (ok) {
+		} else if (len) {
 			out[o++] = (wchar_t)cp;
 			p += len;
 		} else {
@@ -60,6 +71,44 @@ void pmem_utf8_to_wide(const char *s, wchar_t *out, size_t n)
 		}
 	}
 	out[o] = L'\0';
+}
+
+void pmem_utf8_escape(const char *s, char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+	while (*p) {
+		uint32_t cp;
+		int len = decode(p, &cp);
+		if (len == 0) {
+			if (o + 4 >= n)
+				break;
+			static const char hex[] = "0123456789abcdef";
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+			p++;
+		} else {
+			if (o + (size_t)len >= n)
+				break;
+			memcpy(out + o, p, (size_t)len);
+			o += (size_t)len;
+			p += len;
+		}
+	}
+	out[o] = '\0';
+}
+
+char *pmem_utf8_escaped(const char *s)
+{
+	size_t n = 4 * strlen(s) + 1;
+	char *out = malloc(n);
+	if (out)
+		pmem_utf8_escape(s, out, n);
+	return out;
 }
 
 /* The code point at *w, advancing past it; -1 when it is not a Unicode

@@ -169,6 +169,24 @@ Test(errors, long_utf8_plugin_path_stays_utf8)
 	}
 }
 
+/* What Windows messages show of a path that is not UTF-8 (defect 3). */
+Test(errors, utf8_escape)
+{
+	char out[64];
+	pmem_utf8_escape("a\xff" "b\xc3" "c\xed\xa0\x80" "\xc3\xa9\xf0\x9f\x98\x80",
+			out, sizeof(out));
+	cr_expect_str_eq(out, "a\\xffb\\xc3c\\xed\\xa0\\x80\xc3\xa9\xf0\x9f\x98\x80");
+	cr_expect(valid_utf8(out));
+	pmem_utf8_escape("ab\xff", out, 4);	/* no half escape */
+	cr_expect_str_eq(out, "ab");
+	pmem_utf8_escape("a\xe2\x82\xac", out, 4);	/* no half character */
+	cr_expect_str_eq(out, "a");
+	char *e = pmem_utf8_escaped("\x80\x80");
+	cr_assert_not_null(e);
+	cr_expect_str_eq(e, "\\x80\\x80");
+	free(e);
+}
+
 static void *other_thread(void *arg)
 {
 	(void)arg;

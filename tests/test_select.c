@@ -19,6 +19,7 @@
 #include "cpu.h"
 #include "ops.h"
 #include "plugin.h"
+#include "os.h"
 #include "select.h"
 #include "test_plugin_util.h"
 
@@ -646,6 +647,25 @@ static void refused_flush(const char *value, const char *why)
 Test(refusal, unknown_name)
 {
 	refused_flush("bogus", "unknown backend 'bogus'");
+}
+
+/* What is a path is the OS layer's rule (pmem_os_is_path): on Linux only
+ * '/' makes one, so "C:x" and "a\\b" are names looked up in the plugin
+ * directories (issue 20 defect 4; Windows: tests/windows/test_win_info). */
+Test(refusal, only_slash_makes_a_path_here)
+{
+	cr_assert(pmem_os_is_path("/x.so") && pmem_os_is_path("d/x.so"));
+	cr_assert(!pmem_os_is_path("C:x.so") && !pmem_os_is_path("a\\b"));
+	refused_flush("C:x", "unknown backend 'C:x' (not linked in, no "
+			"C:x.so in /nonexistent/libpmem/backends)");
+	refused_flush("a\\b", "unknown backend 'a\\b'");
+}
+
+Test(refusal, no_plugin_directory)
+{
+	plugin_dir_default = NULL;
+	refused_flush("bogus", "unknown backend 'bogus' (not linked in, no "
+			"plugin directory)");
 }
 
 Test(refusal, probe_refuses_this_cpu)

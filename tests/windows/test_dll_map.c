@@ -19,7 +19,7 @@
 #define T PMEM_FILE_TMPFILE
 
 enum kind { K_NULL, K_EMPTY, K_MISSING, K_FILE, K_EMPTY_FILE, K_DIR,
-	K_UNDER_FILE, K_IN_MISSING_DIR };
+	K_UNDER_FILE, K_IN_MISSING_DIR, K_NAME_TOO_LONG, K_TOO_LONG };
 
 struct bad {
 	const char *what;
@@ -53,6 +53,20 @@ static const struct bad bad_inputs[] = {
 	/* Linux: ENOTDIR; Windows says ERROR_PATH_NOT_FOUND */
 	{ "path under a regular file", K_UNDER_FILE, 0, 0, ENOENT },
 	{ "path under a regular file, CREATE", K_UNDER_FILE, 4096, C, ENOENT },
+	/* issue 20 defect 5: the Linux errno, not ENOENT, EINVAL, ENOMEM */
+	{ "component of 300 characters", K_NAME_TOO_LONG, 0, 0, ENAMETOOLONG },
+	{ "component of 300 characters, CREATE", K_NAME_TOO_LONG, 4096, C,
+		ENAMETOOLONG },
+	{ "path of 40000 characters", K_TOO_LONG, 0, 0, ENAMETOOLONG },
+	{ "path of 40000 characters, CREATE", K_TOO_LONG, 4096, C,
+		ENAMETOOLONG },
+	{ "CREATE, len 2^63 - 1", K_MISSING, ((size_t)1 << 63) - 1, C, ENOSPC },
+	{ "existing file, CREATE, len 2^63 - 1", K_FILE,
+		((size_t)1 << 63) - 1, C, ENOSPC },
+	{ "CREATE, len 1 TiB (no space)", K_MISSING, (size_t)1 << 40, C,
+		ENOSPC },
+	{ "CREATE|EXCL, len 1 TiB", K_MISSING, (size_t)1 << 40, C | X, ENOSPC },
+	{ "existing file, CREATE, 1 TiB", K_FILE, (size_t)1 << 40, C, ENOSPC },
 };
 
 static char dir[MAX_PATH];
@@ -81,6 +95,21 @@ static const char *path_for(enum kind k, char *buf, size_t n)
 	case K_IN_MISSING_DIR:
 		snprintf(buf, n, "%s\\nodir\\x", dir);
 		break;
+	case K_NAME_TOO_LONG: {
+		size_t len = (size_t)snprintf(buf, n, "%s\\", dir);
+		for (; len < strlen(dir) + 1 + 300 && len + 1 < n; len++)
+			buf[len] = 'n';
+		buf[len] = '\0';
+		break;
+	}
+	case K_TOO_LONG: {
+		/* short components: only the whole is too long */
+		size_t len = (size_t)snprintf(buf, n, "%s", dir);
+		while (len < 40000 && len + 12 < n)
+			len += (size_t)snprintf(buf + len, n - len, "\\d%07zu",
+					len);
+		break;
+	}
 	}
 	return buf;
 }
@@ -89,7 +118,7 @@ static void bad_input_table(void)
 {
 	for (size_t i = 0; i < sizeof(bad_inputs) / sizeof(*bad_inputs); i++) {
 		const struct bad *b = &bad_inputs[i];
-		char buf[MAX_PATH * 2];
+		static char buf[40100];
 		const char *p = path_for(b->kind, buf, sizeof(buf));
 		int before = win_count_entries(dir);
 		long long size = p ? win_file_size(p) : -1;
@@ -230,6 +259,31 @@ static void non_ascii_names(void)
 			errno == EINVAL, "lone surrogate");
 }
 
+/* Whether s is well-formed UTF-8 (MultiByteToWideChar refuses it else). */
+static int valid_utf8(const char *s)
+{
+	return MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL,
+			0) > 0;
+}
+
+/* Issue 20 defect 3: a path that is not UTF-8 names no file (EINVAL), and
+ * the message, which the U form promises as UTF-8, shows its bad bytes as
+ * \xNN (as pmem-info does) instead of copying them. */
+static void bad_utf8_path_message(void)
+{
+	char p[MAX_PATH];
+	snprintf(p, sizeof(p), "%s\\bad-\xff\xc3-\xe2\x82\xac", dir);
+	errno = 0;
+	CHECK(pmem_map_fileU(p, 4096, C, 0600, NULL, NULL) == NULL &&
+			errno == EINVAL, "errno %d", errno);
+	const char *m = pmem_errormsgU();
+	CHECK(valid_utf8(m), "not UTF-8: %s", m);
+	CHECK(strstr(m, "bad-\\xff\\xc3-\xe2\x82\xac") != NULL, "%s", m);
+	CHECK(strstr(m, "not UTF-8") != NULL, "%s", m);
+	CHECK(wcsstr(pmem_errormsgW(), L"\\xff") != NULL, "%ls",
+			pmem_errormsgW());
+}
+
 static void versions(void)
 {
 	CHECK(pmem_check_versionU(PMEM_MAJOR_VERSION, 0) == NULL, "1.0");
@@ -275,6 +329,7 @@ int main(void)
 	TEST(tmpfile_goes_away);
 	TEST(unmap_and_msync_errors);
 	TEST(non_ascii_names);
+	TEST(bad_utf8_path_message);
 	TEST(versions);
 	TEST(exports_by_name);
 	return wt_summary();

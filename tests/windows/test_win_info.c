@@ -66,6 +66,26 @@ static void forced_by_environment(void)
 	run("");
 	CHECK(strstr(out, "flush: clwb (forced by PMEM_BACKEND, plugin)"),
 			"%s", out);
+	/* issue 20 defect 4: backslashes only, and a drive letter, make a
+	 * path too, not a backend name */
+	strcpy(strrchr(dll, '/'), "\\clwb.dll");
+	strcpy(strrchr(dll, '/'), "\\backends\\clwb.dll");
+	SetEnvironmentVariableA("PMEM_BACKEND", dll);
+	run("");
+	CHECK(strchr(dll, '/') == NULL && strstr(out, "flush: clwb (forced by "
+			"PMEM_BACKEND, plugin)"), "%s: %s", dll, out);
+	SetEnvironmentVariableA("PMEM_BACKEND", "Z:no-such.dll");
+	run("");
+	CHECK(strstr(out, "Z:no-such.dll: cannot open plugin"), "%s", out);
+	/* the default directory, named in the refusal, is Windows's */
+	SetEnvironmentVariableA("PMEM_BACKEND", "no-such-backend");
+	run("");
+	char full[MAX_PATH], want[MAX_PATH + 64];
+	GetFullPathNameA(info, sizeof(full), full, NULL);
+	snprintf(want, sizeof(want), "no no-such-backend.dll in %s", full);
+	strcpy(strrchr(want, '\\'), "\\backends)");
+	CHECK(strstr(out, want) && !strstr(out, "/usr/"), "want '%s': %s",
+			want, out);
 	SetEnvironmentVariableA("PMEM_BACKEND", "no-such-backend");
 	SetEnvironmentVariableA("PMEM_BACKEND_PATH", "C:/nowhere;C:/windows");
 	run("");

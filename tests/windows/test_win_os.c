@@ -129,6 +129,31 @@ static void plugin_dlls(void)
 	snprintf(p, sizeof(p), "%s\\missing.dll", dir);
 	CHECK(pmem_backend_load(p, &b) == -1 && errno == ENOENT, "missing");
 	CHECK(pmem_backend_load(dir, &b) == -1 && errno == EINVAL, "dir");
+	/* issue 20 defect 3: a name that is not UTF-8 is refused as such,
+	 * and the message stays UTF-8 (\xNN for the bad byte) */
+	snprintf(p, sizeof(p), "%s\\bad-\xff.dll", dir);
+	CHECK(pmem_backend_load(p, &b) == -1 && errno == EINVAL, "not UTF-8");
+	const char *m = pmem_errormsgU();
+	CHECK(MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, m, -1, NULL,
+			0) > 0, "message not UTF-8: %s", m);
+	CHECK(strstr(m, "bad-\\xff.dll: path is not UTF-8") != NULL, "%s", m);
+}
+
+/* issue 20 defect 4: Windows paths in PMEM_BACKEND, and the default
+ * plugin directory is beside the module, in Windows form. */
+static void path_rules(void)
+{
+	CHECK(pmem_os_is_path("C:\\x\\nop.dll"), "backslashes");
+	CHECK(pmem_os_is_path("x\\nop.dll"), "relative, backslash");
+	CHECK(pmem_os_is_path("C:nop.dll") && pmem_os_is_path("z:x"), "drive");
+	CHECK(pmem_os_is_path("C:/x/nop.dll"), "slashes");
+	CHECK(!pmem_os_is_path("nop") && !pmem_os_is_path("clwb,nt-sse2") &&
+			!pmem_os_is_path("1:x"), "names");
+	const char *d = pmem_os_plugin_dir();
+	char want[MAX_PATH + 16];
+	snprintf(want, sizeof(want), "%s\\backends", exe_dir);
+	CHECK(d && strcmp(d, want) == 0, "default %s, want %s", d ? d : "NULL",
+			want);
 }
 
 static void chose_backends(void)
@@ -155,6 +180,7 @@ int main(int argc, char *argv[])
 	TEST(windows_environment);
 	TEST(utf16_both_ways);
 	TEST(plugin_dlls);
+	TEST(path_rules);
 	TEST(chose_backends);
 	return wt_summary();
 }
