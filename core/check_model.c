@@ -499,8 +499,8 @@ static const char *why(uint8_t s)
 		return (s & L_FLUSHING) ? "stored again after its flush"
 					: "stored, never flushed";
 	if (s & L_MFENCE)
-		return "flushed with CLFLUSH, no MFENCE since (this CPU "
-			"orders CLFLUSH only with MFENCE)";
+		return "flushed with CLFLUSH, no MFENCE since (the CPU "
+			"modelled orders CLFLUSH only with MFENCE, as AMD's)";
 	if (s & L_WC)
 		return "non-temporal store, no fence since";
 	return "flushed (clflushopt/clwb/DC CVAP/DC CVAC), no fence "
