@@ -99,8 +99,17 @@ static const struct fns plain_fns = {
 
 enum op {
 	OP_MEMCPY, OP_MEMMOVE, OP_MEMSET, OP_MEMCPY_ND, OP_MEMSET_ND,
-	OP_PERSIST, OP_FLUSH, OP_READBACK, NOPS
+	OP_PERSIST, OP_FLUSH, OP_READBACK,
+	/* the shapes users hit (issue #17 item 2) */
+	OP_MOVE_UP8, OP_MOVE_DOWN8, OP_MOVE_UP40, OP_MOVE_DOWN40,
+	OP_MOVE_UP192, OP_MOVE_DOWN192, OP_CPY_UNAL, OP_SET_UNAL,
+	OP_SET_ZERO, OP_CPY_P2P, OP_SET_READBACK, OP_MOVE_READBACK, NOPS
 };
+
+/* Start misalignment of the unaligned copies and fills: the start and,
+ * for every size, the end fall inside a line. */
+#define UNAL_DST 5
+#define UNAL_SRC 3
 
 static const struct {
 	const char *name;
@@ -114,7 +123,34 @@ static const struct {
 	{ "persist_stores", "memset(dst, c, n) then pmem_persist(dst, n)" },
 	{ "flush32_drain", "memset(dst, c, n), pmem_flush of each 32 B, pmem_drain" },
 	{ "memcpy_readback", "pmem_memcpy_persist(dst, src, n), then one load from each line of dst" },
+	{ "memmove_up8", "pmem_memmove_persist(p + 8, p, n): insert into a sorted array" },
+	{ "memmove_down8", "pmem_memmove_persist(p, p + 8, n): delete from a sorted array" },
+	{ "memmove_up40", "pmem_memmove_persist(p + 40, p, n)" },
+	{ "memmove_down40", "pmem_memmove_persist(p, p + 40, n)" },
+	{ "memmove_up192", "pmem_memmove_persist(p + 192, p, n): three lines" },
+	{ "memmove_down192", "pmem_memmove_persist(p, p + 192, n): three lines" },
+	{ "memcpy_unaligned", "pmem_memcpy_persist(dst + 5, src + 3, n)" },
+	{ "memset_unaligned", "pmem_memset_persist(dst + 5, c, n)" },
+	{ "memset_zero", "pmem_memset_persist(dst, 0, n)" },
+	{ "pmem2pmem_copy", "pmem_memcpy_persist(dst, src, n), src in the destination region, not cached" },
+	{ "memset_readback", "pmem_memset_persist(dst, c, n), then one load from each line" },
+	{ "memmove_readback", "pmem_memmove_persist(p + 8, p, n), then one load from each line of p + 8" },
 };
+
+/* The shift of a shifted overlapping move: > 0 moves up (dst above src,
+ * copied from the top down), < 0 down; 0 for every other op. */
+static long move_shift(enum op op)
+{
+	switch (op) {
+	case OP_MOVE_UP8: case OP_MOVE_READBACK: return 8;
+	case OP_MOVE_DOWN8: return -8;
+	case OP_MOVE_UP40: return 40;
+	case OP_MOVE_DOWN40: return -40;
+	case OP_MOVE_UP192: return 192;
+	case OP_MOVE_DOWN192: return -192;
+	default: return 0;
+	}
+}
 
 /* Bytes of destination one operation writes. */
 static size_t op_bytes(enum op op, size_t n)
@@ -126,6 +162,11 @@ static size_t op_bytes(enum op op, size_t n)
  * 1.5 n). */
 static size_t op_span(enum op op, size_t n)
 {
+	long sh = move_shift(op);
+	if (sh)
+		return n + (size_t)(sh > 0 ? sh : -sh);
+	if (op == OP_CPY_UNAL || op == OP_SET_UNAL)
+		return n + UNAL_DST;
 	return op == OP_MEMMOVE ? n + n / 2 : op_bytes(op, n);
 }
 
@@ -181,9 +222,28 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* One batch of `iters` operations; returns elapsed ns. */
-/* What memcpy_readback loads, so the loads are not optimised away. */
+/* A source in the destination region, as a copy from one place of a
+ * pmem pool to another: half the walk behind, written and flushed long
+ * ago, so no cache holds it. */
+static inline const char *pmem_src(size_t span)
+{
+	size_t half = dst_window / 2, off = (dst_pos + half) % dst_window;
+	off &= ~(size_t)63;
+	return dst_base + (off + span > dst_window ? 0 : off);
+}
+
+/* What the read-back ops load, so the loads are not optimised away. */
 static volatile uint64_t readback_sum;
+
+static inline void read_back(const char *p, size_t n)
+{
+	uint64_t sum = 0;
+	for (size_t o = 0; o < n; o += 64)
+		sum += *(volatile const unsigned char *)(p + o);
+	readback_sum += sum;
+}
+
+/* One batch of `iters` operations; returns elapsed ns. */
 
 static uint64_t run_batch(const struct fns *f, enum op op, size_t n,
 		size_t iters)
@@ -230,12 +290,41 @@ static uint64_t run_batch(const struct fns *f, enum op op, size_t n,
 			 * again soon: NT stores leave the lines uncached,
 			 * CLWB keeps them (docs/performance.md). */
 			f->memcpy_persist(d, next_src(n), n);
-			uint64_t sum = 0;
-			for (size_t o = 0; o < n; o += 64)
-				sum += *(volatile const unsigned char *)(d + o);
-			readback_sum += sum;
+			read_back(d, n);
 			break;
 		}
+		case OP_MOVE_UP8: case OP_MOVE_DOWN8: case OP_MOVE_UP40:
+		case OP_MOVE_DOWN40: case OP_MOVE_UP192:
+		case OP_MOVE_DOWN192: {
+			long sh = move_shift(op);
+			size_t a = (size_t)(sh > 0 ? sh : -sh);
+			if (sh > 0)
+				f->memmove_persist(d + a, d, n);
+			else
+				f->memmove_persist(d, d + a, n);
+			break;
+		}
+		case OP_CPY_UNAL:
+			f->memcpy_persist(d + UNAL_DST,
+					  next_src(n + UNAL_SRC) + UNAL_SRC, n);
+			break;
+		case OP_SET_UNAL:
+			f->memset_persist(d + UNAL_DST, (int)(it & 0xff) | 1, n);
+			break;
+		case OP_SET_ZERO:
+			f->memset_persist(d, 0, n);
+			break;
+		case OP_CPY_P2P:
+			f->memcpy_persist(d, pmem_src(n), n);
+			break;
+		case OP_SET_READBACK:
+			f->memset_persist(d, (int)(it & 0xff), n);
+			read_back(d, n);
+			break;
+		case OP_MOVE_READBACK:
+			f->memmove_persist(d + 8, d, n);
+			read_back(d + 8, n);
+			break;
 		default:
 			break;
 		}
@@ -800,12 +889,15 @@ static void print_row(int op, int si, size_t n, size_t bytes)
 
 static int is_copy(int op)
 {
-	return op == OP_MEMCPY || op == OP_MEMMOVE || op == OP_MEMCPY_ND;
+	return op == OP_MEMCPY || op == OP_MEMMOVE || op == OP_MEMCPY_ND ||
+	       op == OP_READBACK || op == OP_CPY_UNAL || op == OP_CPY_P2P ||
+	       op == OP_MOVE_READBACK || move_shift(op) != 0;
 }
 
 static int is_set(int op)
 {
-	return op == OP_MEMSET || op == OP_MEMSET_ND;
+	return op == OP_MEMSET || op == OP_MEMSET_ND || op == OP_SET_UNAL ||
+	       op == OP_SET_ZERO || op == OP_SET_READBACK;
 }
 
 /*

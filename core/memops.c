@@ -28,6 +28,22 @@ static inline int small_nt_shape(const void *dst, const void *src,
 			s - d >= len));
 }
 
+/*
+ * An overlapping move of at most OVERLAP_TEMPORAL_MAX bytes stays
+ * temporal even above the NT threshold: its NT stores would evict the
+ * lines it has just read as its source, and a program that shifts a few
+ * bytes (an insert into a sorted array) reads them again soon
+ * (docs/performance.md, "Small-shift moves").
+ */
+#define OVERLAP_TEMPORAL_MAX 1024u
+
+static inline int small_overlap(const void *dst, const void *src, size_t len)
+{
+	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
+	return src != NULL && len <= OVERLAP_TEMPORAL_MAX &&
+		(d - s < len || s - d < len);
+}
+
 static inline int want_nt(void *dst, const void *src, size_t len,
 		unsigned flags)
 {
@@ -37,8 +53,9 @@ static inline int want_nt(void *dst, const void *src, size_t len,
 		return 1;
 	if (flags & (PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_WB))
 		return 0;
-	return len >= pmem_ops.movnt_threshold ||
-		(pmem_ops.small_nt && small_nt_shape(dst, src, len));
+	if (len >= pmem_ops.movnt_threshold)
+		return !small_overlap(dst, src, len);
+	return pmem_ops.small_nt && small_nt_shape(dst, src, len);
 }
 
 /*

@@ -167,3 +167,40 @@ Test(small_nt, off_or_flags)
 			PMEM_F_MEM_NONTEMPORAL);
 	copied(1, 8, CHECK_FLUSHING, "NONTEMPORAL, unaligned: temporal edge");
 }
+
+/* An overlapping move of len bytes from pm + from to pm + to, above the
+ * threshold: its first destination line is `want` before the drain, and
+ * after it every line is durable and the bytes are memmove's. */
+static void big_move(size_t to, size_t from, size_t len, unsigned flags,
+		enum check_line_state want, const char *what)
+{
+	static char ref[4096];
+	check_reset();
+	for (size_t i = 0; i < 4096; i++)
+		pm[i] = (char)(i * 13 + 5);
+	memcpy(ref, pm, 4096);
+	memmove(ref + to, ref + from, len);
+	check_track(pm, 4096);
+	pmem_memmove(pm + to, pm + from, len, flags | PMEM_F_MEM_NODRAIN);
+	cr_expect_eq(check_line(pm + to), want, "%s: %s, expected %s", what,
+			check_state_name(check_line(pm + to)),
+			check_state_name(want));
+	pmem_drain();
+	const char *bad = check_durable(pm, 4096);
+	cr_expect_null(bad, "%s: %s", what, bad);
+	cr_expect(memcmp(pm, ref, 4096) == 0, "%s: wrong bytes", what);
+}
+
+/* Overlapping moves up to 1 KiB stay temporal above the threshold (NT
+ * stores would evict the source lines just read); longer ones, moves
+ * that do not overlap and the NONTEMPORAL flag take NT stores. */
+Test(small_nt, short_overlapping_moves_stay_temporal)
+{
+	pmem_ops.small_nt = 0;
+	big_move(64, 0, 512, 0, CHECK_FLUSHING, "512 up by 64");
+	big_move(0, 8, 1024, 0, CHECK_FLUSHING, "1024 down by 8");
+	big_move(1088, 64, 1024, 0, CHECK_WC, "1024 next to its source");
+	big_move(128, 64, 2048, 0, CHECK_WC, "2048 up by 64");
+	big_move(64, 0, 512, PMEM_F_MEM_NONTEMPORAL, CHECK_WC,
+			"512 up by 64, NONTEMPORAL");
+}
