@@ -155,8 +155,10 @@ class Runner:
     def run_fio(self, label, env, want, rw, bs, scale):
         lib = self.fio_lib(label, env, want)
         path = os.path.join(self.dir, 'fio')
-        runtime = max(10, int(FIO_RUNTIME_MS * scale))
-        ramp = max(5, int(FIO_RAMP_MS * scale))
+        # Floors: on a loaded 2-core machine a 10 ms window after the
+        # ramp sometimes got no CPU at all, and fio reported no writes.
+        runtime = max(100, int(FIO_RUNTIME_MS * scale))
+        ramp = max(10, int(FIO_RAMP_MS * scale))
         cmd = [self.fio, '--name=bench', '--ioengine=libpmem',
                '--thread=1', '--filename=' + path, '--size=16m',
                '--rw=' + rw, '--bs=' + bs, '--time_based',
