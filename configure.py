@@ -246,10 +246,10 @@ def add_check_tests(n, target):
     vdir = 'build/check'
     lib = vdir + '/libpmem.a'
     # The model's own tests use each ISA's instructions: x86 in
-    # tests/durability/, AArch64 in tests/durability/aarch64/.
-    ddir, isa_flags = {'x86': ('tests/durability', ['-mclflushopt',
-                                                    '-mclwb']),
-                       'aarch64': ('tests/durability/aarch64', [])}[target.isa]
+    # tests/durability/, any other ISA in tests/durability/<isa>/.
+    ddir, isa_flags = (('tests/durability', ['-mclflushopt', '-mclwb'])
+                       if target.isa == 'x86' else
+                       ('tests/durability/' + target.isa, []))
     dur = ' '.join(CHECK_VFLAGS + ['-Itests/durability', '-I' + ddir] +
                    isa_flags)
     broken = []
@@ -529,7 +529,7 @@ def main():
     n = Ninja()
     n.var('cc', args.cc)
     n.var('ar', target.ar)
-    n.var('cflags', ' '.join(BASE + WARN + extra +
+    n.var('cflags', ' '.join(BASE + target.cflags + WARN + extra +
                              plugin_dir_flags(args.prefix)))
     n.var('ldflags', ' '.join(extra))
     n.var('prefix', args.prefix)

@@ -32,6 +32,9 @@ static const struct {
 	{ PMEM_CPU_DCPOP, "dcpop", "DCPoP (DC CVAP)" },
 	{ PMEM_CPU_DCPODP, "dcpodp", "DCPoDP (DC CVADP)" },
 	{ PMEM_CPU_ASIMD, "asimd", "ASIMD" },
+	/* 64-bit POWER: as the kernel's hwcap names (LD_SHOW_AUXV) */
+	{ PMEM_CPU_DCBST, "dcbst", "dcbst" },
+	{ PMEM_CPU_ARCH_3_1, "arch_3_1", "Power ISA 3.1 (dcbstps)" },
 };
 
 const char *pmem_cpu_feature_name(uint64_t bit)
