@@ -196,7 +196,8 @@ def add_dropin(n, args, release, target):
     scripts = ['tests/test_abi.py', 'tests/test_man.sh',
                'tests/test_install.sh', 'tests/test_vendor_backend.sh',
                'tests/interop/run.sh', 'tests/test_pmembench.sh',
-               'tests/test_calibrate.sh', 'tests/test_bench_clients.sh']
+               'tests/test_calibrate.sh', 'tests/test_bench_clients.sh',
+               'tests/test_criterion_lite.sh']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 
 

@@ -142,10 +142,14 @@ class Target:
         (as for AArch64 below), PMDK's library unpacked by
         tools/install-deps.sh <option> as the ABI reference."""
         lib = '/opt/libpmem-cross/%s/usr/lib/%s' % (host, host)
+        # DT_RPATH (not RUNPATH): it also serves the dependencies of
+        # PMDK's library when a test dlopens it.
+        self.test_libs = ([] if row['criterion'] == 'lite' else
+                          ['-lcriterion']) + [
+            '-Wl,--disable-new-dtags,-rpath,' + lib]
         if row['criterion'] == 'lite':
             self.criterion_lite = True
             self.cflags = ['-Itests/criterion_lite']
-            self.test_libs = []
         self.test_env = (
             'env QEMU_CPU=%s CC=%s OBJDUMP=%s-objdump LDD="%s --list" '
             'PMDK_LIBPMEM=%s/libpmem.so.1 '
