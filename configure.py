@@ -492,8 +492,9 @@ def main():
     ap.add_argument('--prefix', default='/usr/local')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
     ap.add_argument('--host', default='',
-                    help='cross build: aarch64-linux-gnu (AArch64, tests\n'
-                    'under qemu-user; configure_isa.py) or x86_64-w64-mingw32\n'
+                    help='cross build: aarch64-linux-gnu or\n'
+                    'powerpc64le-linux-gnu (tests under qemu-user;\n'
+                    'configure_isa.py) or x86_64-w64-mingw32\n'
                     '(Windows DLL, tests under Wine; configure_windows.py)')
     pre, _ = ap.parse_known_args()
     fresh_build_for_host(pre.host)

@@ -117,7 +117,6 @@ class Target:
         self.test_libs = ['-lcriterion']
         self.test_env = ''
         self.cflags = []	# every file, this target only
-        self.criterion_lite = False
         if self.cross and host in CROSS_HOSTS:
             self.cross_row(host, cc, CROSS_HOSTS[host])
         if self.cross and self.isa == 'aarch64':
@@ -148,7 +147,6 @@ class Target:
                           ['-lcriterion']) + [
             '-Wl,--disable-new-dtags,-rpath,' + lib]
         if row['criterion'] == 'lite':
-            self.criterion_lite = True
             self.cflags = ['-Itests/criterion_lite']
         self.test_env = (
             'env QEMU_CPU=%s CC=%s OBJDUMP=%s-objdump LDD="%s --list" '

@@ -42,7 +42,8 @@ enum pm_event {
 	PM_EV_DMB,		/* orders, completes nothing (broken drains) */
 	/* ppc64 (pm_prims_ppc64.h, docs/durability.md "ppc64le") */
 	PM_EV_DCBST,		/* store block: durable after the next hwsync */
-	PM_EV_DCBSTPS,		/* to persistent storage: after the next sync */
+	PM_EV_DCBSTPS,		/* to persistent storage: after the next
+				 * hwsync or phwsync */
 	PM_EV_DCBFPS,		/* as dcbstps, and drops the block */
 	PM_EV_HWSYNC,		/* completes earlier cache block stores */
 	PM_EV_PHWSYNC,		/* as hwsync, for persistent storage too */
