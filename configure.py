@@ -196,7 +196,8 @@ def add_dropin(n, args, release, target):
     scripts = ['tests/test_abi.py', 'tests/test_man.sh',
                'tests/test_install.sh', 'tests/test_vendor_backend.sh',
                'tests/interop/run.sh', 'tests/test_pmembench.sh',
-               'tests/test_calibrate.sh', 'tests/test_bench_clients.sh']
+               'tests/test_calibrate.sh', 'tests/test_bench_clients.sh',
+               'tests/test_criterion_lite.sh']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 
 
@@ -246,10 +247,10 @@ def add_check_tests(n, target):
     vdir = 'build/check'
     lib = vdir + '/libpmem.a'
     # The model's own tests use each ISA's instructions: x86 in
-    # tests/durability/, AArch64 in tests/durability/aarch64/.
-    ddir, isa_flags = {'x86': ('tests/durability', ['-mclflushopt',
-                                                    '-mclwb']),
-                       'aarch64': ('tests/durability/aarch64', [])}[target.isa]
+    # tests/durability/, any other ISA in tests/durability/<isa>/.
+    ddir, isa_flags = (('tests/durability', ['-mclflushopt', '-mclwb'])
+                       if target.isa == 'x86' else
+                       ('tests/durability/' + target.isa, []))
     dur = ' '.join(CHECK_VFLAGS + ['-Itests/durability', '-I' + ddir] +
                    isa_flags)
     broken = []
@@ -491,8 +492,9 @@ def main():
     ap.add_argument('--prefix', default='/usr/local')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
     ap.add_argument('--host', default='',
-                    help='cross build: aarch64-linux-gnu (AArch64, tests\n'
-                    'under qemu-user; configure_isa.py) or x86_64-w64-mingw32\n'
+                    help='cross build: aarch64-linux-gnu or\n'
+                    'powerpc64le-linux-gnu (tests under qemu-user;\n'
+                    'configure_isa.py) or x86_64-w64-mingw32\n'
                     '(Windows DLL, tests under Wine; configure_windows.py)')
     pre, _ = ap.parse_known_args()
     fresh_build_for_host(pre.host)
@@ -529,7 +531,7 @@ def main():
     n = Ninja()
     n.var('cc', args.cc)
     n.var('ar', target.ar)
-    n.var('cflags', ' '.join(BASE + WARN + extra +
+    n.var('cflags', ' '.join(BASE + target.cflags + WARN + extra +
                              plugin_dir_flags(args.prefix)))
     n.var('ldflags', ' '.join(extra))
     n.var('prefix', args.prefix)

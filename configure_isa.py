@@ -24,7 +24,16 @@ AARCH64_BACKENDS = {
     'temporal': ('backends/temporal.c', []),
 }
 
-ISAS = ('x86', 'aarch64')
+# 64-bit POWER, little-endian (docs/durability.md, "ppc64le").
+PPC64_BACKENDS = {
+    'dcbstps': ('backends/ppc64/dcbstps.c', []),
+    'dcbst': ('backends/ppc64/dcbst.c', []),
+    'msync-fallback': ('backends/msync_fallback.c', []),
+    'nop': ('backends/nop.c', []),
+    'temporal': ('backends/temporal.c', []),
+}
+
+ISAS = ('x86', 'aarch64', 'ppc64')
 
 # Sources outside core/ that only build for x86-64 (they use SSE
 # intrinsics), and so are left out of other ISAs' builds.
@@ -46,6 +55,17 @@ CROSS_SYSROOT = '/opt/libpmem-cross/aarch64-linux-gnu'
 # The CPU qemu-user emulates for the tests: no DCPoP.  qemu 7.2's user mode
 # advertises HWCAP_DCPOP with -cpu max but raises SIGILL on DC CVAP.
 QEMU_CPU = 'cortex-a57'
+
+# The cross hosts other than AArch64: one row each.  qemu 7.2's user mode
+# with -cpu power10 advertises PPC_FEATURE2_ARCH_3_1 but raises SIGILL on
+# dcbstps, dcbfps and phwsync, so the tests run a POWER9.  Debian 12 has
+# no Criterion for ppc64el (BoxFort has no POWER port): those tests build
+# against tests/criterion_lite/, which runs the same Test() bodies.
+CROSS_HOSTS = {
+    'powerpc64le-linux-gnu': {
+        'qemu': 'qemu-ppc64le', 'cpu': 'power9', 'ld': '/lib64/ld64.so.2',
+        'option': '--ppc64le', 'criterion': 'lite'},
+}
 
 
 def isa_mine(path, isa):
@@ -70,8 +90,10 @@ def isa_of(triple):
         return 'aarch64'
     if arch in ('x86_64', 'amd64', 'i686', 'i386'):
         return 'x86'
-    sys.exit('configure.py: unsupported target %r (x86_64 or aarch64)'
-             % triple)
+    if arch in ('powerpc64le', 'ppc64le'):
+        return 'ppc64'
+    sys.exit('configure.py: unsupported target %r (x86_64, aarch64 or '
+             'powerpc64le)' % triple)
 
 
 class Target:
@@ -92,10 +114,13 @@ class Target:
                 triple = 'x86_64-linux-gnu'
         self.cc = cc
         self.isa = isa_of(triple)
-        self.backends = (AARCH64_BACKENDS if self.isa == 'aarch64'
-                         else x86_backends)
+        self.backends = {'aarch64': AARCH64_BACKENDS,
+                         'ppc64': PPC64_BACKENDS}.get(self.isa, x86_backends)
         self.test_libs = ['-lcriterion']
         self.test_env = ''
+        self.cflags = []	# every file, this target only
+        if self.cross and host in CROSS_HOSTS:
+            self.cross_row(host, cc, CROSS_HOSTS[host])
         if self.cross and self.isa == 'aarch64':
             lib = CROSS_SYSROOT + '/usr/lib/aarch64-linux-gnu'
             self.test_libs = [
@@ -112,6 +137,31 @@ class Target:
                 'PMDK_LIBPMEM=%s/libpmem.so.1 '
                 % (QEMU_CPU, cc, host, lib))
             self.warn_cross()
+
+    def cross_row(self, host, cc, row):
+        """A CROSS_HOSTS target: tests under qemu-user through binfmt_misc
+        (as for AArch64 below), PMDK's library unpacked by
+        tools/install-deps.sh <option> as the ABI reference."""
+        lib = '/opt/libpmem-cross/%s/usr/lib/%s' % (host, host)
+        # DT_RPATH (not RUNPATH): it also serves the dependencies of
+        # PMDK's library when a test dlopens it.
+        self.test_libs = ([] if row['criterion'] == 'lite' else
+                          ['-lcriterion']) + [
+            '-Wl,--disable-new-dtags,-rpath,' + lib]
+        if row['criterion'] == 'lite':
+            self.cflags = ['-Itests/criterion_lite']
+        self.test_env = (
+            'env QEMU_CPU=%s CC=%s OBJDUMP=%s-objdump LDD="%s --list" '
+            'PMDK_LIBPMEM=%s/libpmem.so.1 '
+            % (row['cpu'], cc, host, row['ld'], lib))
+        missing = [m for m, ok in (
+            (cc, shutil.which(cc)), (lib, os.path.exists(lib)),
+            ('binfmt_misc entry ' + row['qemu'], os.path.exists(
+                '/proc/sys/fs/binfmt_misc/' + row['qemu']))) if not ok]
+        if missing:
+            print('configure.py: warning: missing for the %s build and its '
+                  'tests: %s (tools/install-deps.sh %s)'
+                  % (host, ', '.join(missing), row['option']))
 
     def warn_cross(self):
         missing = []

@@ -40,6 +40,14 @@ enum pm_event {
 	PM_EV_DC_CVADP,		/* clean to PoDP: durable after the next DSB */
 	PM_EV_DSB,		/* completes earlier cache maintenance */
 	PM_EV_DMB,		/* orders, completes nothing (broken drains) */
+	/* ppc64 (pm_prims_ppc64.h, docs/durability.md "ppc64le") */
+	PM_EV_DCBST,		/* store block: durable after the next hwsync */
+	PM_EV_DCBSTPS,		/* to persistent storage: after the next
+				 * hwsync or phwsync */
+	PM_EV_DCBFPS,		/* as dcbstps, and drops the block */
+	PM_EV_HWSYNC,		/* completes earlier cache block stores */
+	PM_EV_PHWSYNC,		/* as hwsync, for persistent storage too */
+	PM_EV_LWSYNC,		/* orders, completes nothing (broken drains) */
 };
 
 #ifdef PMEM_CHECK
@@ -84,6 +92,8 @@ static inline int pm_msync(const void *addr, size_t len)
 /* The instruction set's cache maintenance and fences. */
 #if defined(__aarch64__)
 #include "pm_prims_aarch64.h"
+#elif defined(__powerpc64__)
+#include "pm_prims_ppc64.h"
 #elif defined(__x86_64__) || defined(__i386__)
 #include "pm_prims_x86.h"
 #else

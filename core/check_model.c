@@ -329,6 +329,9 @@ HOT static void on_line(unsigned ri, size_t i, int ev, unsigned lo, unsigned hi)
 	case PM_EV_DC_CVAP:	/* AArch64: complete at the next DSB */
 	case PM_EV_DC_CVAC:
 	case PM_EV_DC_CVADP:
+	case PM_EV_DCBST:	/* ppc64: complete at the next hwsync */
+	case PM_EV_DCBSTPS:
+	case PM_EV_DCBFPS:
 		if (page_cache || !(*s & L_DIRTY))
 			break;
 		*s = (uint8_t)((*s & ~L_DIRTY) | L_FLUSHING);
@@ -389,11 +392,12 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 	    !pthread_equal(owner, pthread_self()))
 		return;
 	n = nranges;
-	if (ev == PM_EV_SFENCE || ev == PM_EV_MFENCE || ev == PM_EV_DSB) {
+	if (ev == PM_EV_SFENCE || ev == PM_EV_MFENCE || ev == PM_EV_DSB ||
+	    ev == PM_EV_HWSYNC || ev == PM_EV_PHWSYNC) {
 		stats.events++;
 		if (crash_logging)
 			crash_log_event(ev, addr, len);
-		fence(ev != PM_EV_SFENCE);	/* MFENCE, DSB: full */
+		fence(ev != PM_EV_SFENCE);	/* MFENCE, DSB, syncs: full */
 		return;
 	}
 	/* The hottest event: one vector inside one line of a range. */
@@ -422,6 +426,9 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 	case PM_EV_DC_CVAP:
 	case PM_EV_DC_CVAC:
 	case PM_EV_DC_CVADP:
+	case PM_EV_DCBST:
+	case PM_EV_DCBSTPS:
+	case PM_EV_DCBFPS:
 		a &= ~(uintptr_t)(PM_LINE - 1);
 		e = a + PM_LINE;
 		break;
@@ -503,8 +510,8 @@ static const char *why(uint8_t s)
 			"modelled orders CLFLUSH only with MFENCE, as AMD's)";
 	if (s & L_WC)
 		return "non-temporal store, no fence since";
-	return "flushed (clflushopt/clwb/DC CVAP/DC CVAC), no fence "
-		"(sfence/DSB) since";
+	return "flushed (clflushopt/clwb/DC CVAP/DC CVAC/dcbst), no fence "
+		"(sfence/DSB/hwsync) since";
 }
 
 static struct range *find(uintptr_t base, uintptr_t end)

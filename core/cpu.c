@@ -32,6 +32,10 @@ static const struct {
 	{ PMEM_CPU_DCPOP, "dcpop", "DCPoP (DC CVAP)" },
 	{ PMEM_CPU_DCPODP, "dcpodp", "DCPoDP (DC CVADP)" },
 	{ PMEM_CPU_ASIMD, "asimd", "ASIMD" },
+	/* 64-bit POWER: arch_3_1 as the kernel names its AT_HWCAP2 bit
+	 * (LD_SHOW_AUXV); dcbst, which every POWER has */
+	{ PMEM_CPU_DCBST, "dcbst", "dcbst" },
+	{ PMEM_CPU_ARCH_3_1, "arch_3_1", "Power ISA 3.1 (dcbstps)" },
 };
 
 const char *pmem_cpu_feature_name(uint64_t bit)

@@ -162,6 +162,12 @@ const char *check_event_name(int ev)
 	case PM_EV_DC_CVADP: return "DC_CVADP";
 	case PM_EV_DSB: return "DSB";
 	case PM_EV_DMB: return "DMB";
+	case PM_EV_DCBST: return "DCBST";
+	case PM_EV_DCBSTPS: return "DCBSTPS";
+	case PM_EV_DCBFPS: return "DCBFPS";
+	case PM_EV_HWSYNC: return "HWSYNC";
+	case PM_EV_PHWSYNC: return "PHWSYNC";
+	case PM_EV_LWSYNC: return "LWSYNC";
 	}
 	return "?";
 }

@@ -26,6 +26,8 @@
  * other bit is x86-64's. */
 #define AARCH64_BITS (PMEM_CPU_DC_CVAC | PMEM_CPU_DCPOP | PMEM_CPU_DCPODP | \
 		PMEM_CPU_ASIMD)
+/* The ppc64 probe's (cpu_ppc64.c always sets DCBST). */
+#define PPC64_BITS (PMEM_CPU_DCBST | PMEM_CPU_ARCH_3_1)
 
 /* The known backends of each instruction set: the other set's are never
  * linked in, so the reasons leave them out instead of listing them as
@@ -33,6 +35,7 @@
 static const char *const x86_names[] = { "clwb", "clflushopt", "clflush",
 	"nt-avx512", "nt-avx", "nt-sse2", NULL };
 static const char *const aarch64_names[] = { "dc-cvap", "dc-cvac", NULL };
+static const char *const ppc64_names[] = { "dcbstps", "dcbst", NULL };
 
 /* Flush preference: the first usable wins.  `off` removes it (=1). */
 static const struct {
@@ -44,6 +47,8 @@ static const struct {
 	{ "clflush", NULL },			/* ordered, slowest */
 	{ "dc-cvap", NULL },		/* AArch64: clean to PoP */
 	{ "dc-cvac", NULL },		/* AArch64: clean to PoC */
+	{ "dcbstps", NULL },		/* ppc64 ISA 3.1: to persistent storage */
+	{ "dcbst", NULL },		/* ppc64: to main storage */
 };
 
 /*
@@ -178,8 +183,12 @@ static int listed(const char *const *names, const char *name)
 
 static int other_isa(const struct sel *s, const char *name)
 {
-	int cpu_arm = (s->in->cpu->features & AARCH64_BITS) != 0;
-	return listed(cpu_arm ? x86_names : aarch64_names, name);
+	uint64_t f = s->in->cpu->features;
+	const char *const *own = (f & AARCH64_BITS) ? aarch64_names :
+		(f & PPC64_BITS) ? ppc64_names : x86_names;
+	return !listed(own, name) && (listed(x86_names, name) ||
+			listed(aarch64_names, name) ||
+			listed(ppc64_names, name));
 }
 
 static int usable(const struct sel *s, const struct pmem_backend *b)

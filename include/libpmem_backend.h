@@ -63,6 +63,9 @@ enum pmem_backend_kind {
 #define PMEM_CPU_DCPOP		(1ULL << 33)	/* DC CVAP (HWCAP_DCPOP) */
 #define PMEM_CPU_DCPODP		(1ULL << 34)	/* DC CVADP (HWCAP2_DCPODP) */
 #define PMEM_CPU_ASIMD		(1ULL << 35)	/* Advanced SIMD */
+/* 64-bit POWER, from the kernel's hwcaps (getauxval), bits 40 and up. */
+#define PMEM_CPU_DCBST		(1ULL << 40)	/* every 64-bit POWER */
+#define PMEM_CPU_ARCH_3_1	(1ULL << 41)	/* dcbstps, phwsync (PPC_FEATURE2_ARCH_3_1) */
 
 struct pmem_cpu {
 	uint64_t features;	/* PMEM_CPU_* bits */

@@ -16,6 +16,8 @@
 
 #if defined(__aarch64__)
 #include "checkasm_cpu_aarch64.h"
+#elif defined(__powerpc64__)
+#include "checkasm_cpu_ppc64.h"
 #else
 #include <cpuid.h>
 

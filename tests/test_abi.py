@@ -55,6 +55,8 @@ def exported(lib):
             continue
         if f[1] == 'l':     # local: the section symbols AArch64's ld lists
             continue
+        if re.fullmatch(r'0x[0-9a-f]+', f[-2]):
+            del f[-2]       # ppc64 ELFv2: st_other (local entry offset)
         name, version = f[-1], f[-2]
         if name == version:        # the version definition itself
             continue
@@ -93,7 +95,8 @@ def reverse(ours_path, sys_path):
             return
         out = subprocess.run([OBJDUMP, '-T', exe], stdout=subprocess.PIPE,
                              check=True, text=True).stdout
-        vers = set(re.findall(r'\(?(LIBPMEM[\w.]*)\)?\s+pmem_', out))
+        vers = set(re.findall(r'\(?(LIBPMEM[\w.]*)\)?\s+(?:0x[0-9a-f]+\s+)?'
+                          r'pmem_', out))
         check(vers == {BASE}, 'it references pmem_* under %s only (%s)'
               % (BASE, sorted(vers)))
         env = dict(os.environ, LD_LIBRARY_PATH=os.path.dirname(sys_path))
@@ -167,7 +170,7 @@ def main():
     needed = set(n for n in re.findall(r'NEEDED\s+(\S+)', dyn)
                  if not re.match(r'lib(a|ub|t)san\.so', n))  # --sanitize
     check(needed <= {'libc.so.6', 'ld-linux-x86-64.so.2', 'libdl.so.2',
-                     'libpthread.so.0'},
+                     'libpthread.so.0', 'ld64.so.2'},
           'links only libc (NEEDED: %s)' % ' '.join(sorted(needed)))
 
     reverse(ours_path, sys_path)

@@ -112,7 +112,7 @@ done
 
 # A check-built plugin of a real backend passes too (the plugin path):
 # the instruction set's baseline flush.
-for REAL in clflush dc-cvac; do
+for REAL in clflush dc-cvac dcbst; do
 	[ -f "build/check/backends/$REAL.so" ] && break
 done
 PMEM_BACKEND=$PWD/build/check/backends/$REAL.so $CHK --quick >"$D/pl.out" 2>&1

@@ -1129,6 +1129,11 @@ Test(refusal, other_machine_is_named)
 	refused_flush(tmp, "built for x86-64 (ELF machine 62), this library "
 			"is AArch64 (183)");
 	fake_elf(tmp, 1, 183);	/* 32-bit header: class differs */
+#elif defined(__powerpc64__)
+	fake_elf(tmp, 2, 62);
+	refused_flush(tmp, "built for x86-64 (ELF machine 62), this library "
+			"is PowerPC64 (21)");
+	fake_elf(tmp, 1, 21);	/* 32-bit header: class differs */
 #else
 	fake_elf(tmp, 2, 183);
 	refused_flush(tmp, "built for AArch64 (ELF machine 183), this library "

@@ -3,7 +3,8 @@
 # or through sudo when it is there).  PMDK's packages are test references and
 # client programs only: the library never builds against them.
 # --aarch64: also what the AArch64 cross build and its emulated tests need
-# (tools/install-deps-aarch64.sh).
+# (tools/install-deps-aarch64.sh); --ppc64le: the same for ppc64le
+# (tools/install-deps-ppc64le.sh).
 set -e
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -26,4 +27,7 @@ esac
 # --aarch64: the AArch64 cross build and its emulated tests.
 case " $* " in
 *" --aarch64 "*) "$(dirname "$0")/install-deps-aarch64.sh" ;;
+esac
+case " $* " in
+*" --ppc64le "*) "$(dirname "$0")/install-deps-ppc64le.sh" ;;
 esac

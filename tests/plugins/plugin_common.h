@@ -15,6 +15,9 @@
 #if defined(__aarch64__)
 #define clean_line(p) __asm__ volatile("dc cvac, %0" : : "r"(p) : "memory")
 #define store_fence() __asm__ volatile("dsb sy" : : : "memory")
+#elif defined(__powerpc64__)
+#define clean_line(p) __asm__ volatile("dcbst 0,%0" : : "r"(p) : "memory")
+#define store_fence() __asm__ volatile("sync" : : : "memory")
 #else
 #include <emmintrin.h>
 #define clean_line(p) _mm_clflush(p)

@@ -1,0 +1,2 @@
+/* parameterized.h -- ParameterizedTest is in criterion.h (criterion_lite). */
+#include "criterion.h"
