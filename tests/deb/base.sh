@@ -66,6 +66,7 @@ command -v debootstrap >/dev/null ||
 
 mkdir -p "$CACHE"
 R=$(mktemp -d "$CACHE/root.XXXXXX")
+chmod 755 "$R"	# the chroot's /: apt's _apt user must reach its lists
 trap 'rm -rf "$R"' EXIT
 echo "deb-base: debootstrap $SUITE from $MIRROR into $R" >&2
 debootstrap --variant=minbase --arch="$ARCH" "$SUITE" "$R" "$MIRROR" \
