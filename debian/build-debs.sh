@@ -12,7 +12,8 @@ set -eu
 cd "$(dirname "$0")/.."
 case "${1:-}" in
 "")			arch=$(dpkg --print-architecture); aopt= ;;
-aarch64-linux-gnu)	arch=arm64; aopt="-aarm64" ;;
+aarch64-linux-gnu)	arch=arm64; aopt="-aarm64 -Pcross,nocheck"
+			export CC=$1-gcc DEB_BUILD_OPTIONS=nocheck ;;
 *)	echo "build-debs.sh: no Debian packages for host ${1}" >&2; exit 1 ;;
 esac
 out=build/deb
