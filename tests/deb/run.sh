@@ -273,7 +273,13 @@ for p in $CLIENTS; do
 done
 in_root apt-get check -q >/dev/null 2>&1 ||
 	die "apt-get check: broken dependencies after going back"
-ok "apt: libpmem1 $OUR_VERSION -> $PMDK_VERSION; $CLIENTS still installed, apt-get check clean"
+# README: going back removes our libpmem-dev and pmem-info (they depend on
+# our libpmem1; apt does not downgrade them by itself).
+for p in libpmem-dev pmem-info; do
+	v=$(in_root dpkg-query -W -f '${db:Status-Abbrev}${Version}' "$p" 2>/dev/null || true)
+	case $v in ii*) bad "going back left $p ${v#ii } installed" ;; esac
+done
+ok "apt: libpmem1 $OUR_VERSION -> $PMDK_VERSION; $CLIENTS still installed, apt-get check clean; our libpmem-dev and pmem-info removed"
 run_clients pmdk
 
 say "stage took $((SECONDS - t0)) s"
