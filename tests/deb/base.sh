@@ -67,7 +67,9 @@ command -v debootstrap >/dev/null ||
 mkdir -p "$CACHE"
 R=$(mktemp -d "$CACHE/root.XXXXXX")
 chmod 755 "$R"	# the chroot's /: apt's _apt user must reach its lists
-trap 'rm -rf "$R"' EXIT
+# debootstrap mounts /proc and /sys in the target while it works: never
+# delete through a mount it left behind
+trap 'grep -q " $R/" /proc/mounts || rm -rf "$R"' EXIT
 echo "deb-base: debootstrap $SUITE from $MIRROR into $R" >&2
 debootstrap --variant=minbase --arch="$ARCH" "$SUITE" "$R" "$MIRROR" \
 	>"$R.log" 2>&1 || { tail -20 "$R.log" >&2; rm -f "$R.log"; die "debootstrap failed"; }
@@ -77,6 +79,7 @@ echo "$SOURCES" >"$R/etc/apt/sources.list"
 printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
 chmod 755 "$R/usr/sbin/policy-rc.d"
 rm -rf "$R/var/cache/apt/archives/"*.deb "$R/var/lib/apt/lists/"*_Packages
+! grep -q " $R/" /proc/mounts || die "debootstrap left mounts in $R"
 tar -C "$R" -cf "$TARBALL.tmp" .
 mv "$TARBALL.tmp" "$TARBALL"
 echo "$TARBALL"
