@@ -199,8 +199,9 @@ run_clients() {
 
 # QEMU maps a memory-backend-file with pmem=on itself (MAP_SYNC where the
 # file is on DAX); libpmem.so.1 is linked in for the pmem_persist of its
-# write-back paths, which a machine without a guest never reaches (under
-# gdb, an incoming migration into such a backend made no libpmem call).
+# write-back paths, which a machine without a guest never reaches (an
+# incoming migration into a pmem=on backend, as RAM or as an nvdimm, made
+# no libpmem call: tried under gdb and with a counting flush plugin).
 # So this proves the load and the pmem=on mapping: while QEMU runs
 # (-machine none, monitor on a pipe) its /proc/PID/maps must show the
 # backend file and our libpmem.so.1.
