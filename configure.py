@@ -112,14 +112,15 @@ def write_static_table(path, names):
 PC_VERSION = '1.12.1'
 
 
-def write_install(prefix):
+def write_install(prefix, libdir):
     """build/gen/libpmem.pc and build/gen/install.sh (run by `ninja
     install`; DESTDIR is read when it runs)."""
     gen = os.path.join(TOP, 'build/gen')
     os.makedirs(gen, exist_ok=True)
     with open(os.path.join(TOP, 'libpmem.pc.in')) as f:
         pc = f.read()
-    for k, v in (('prefix', prefix), ('version', PC_VERSION),
+    for k, v in (('prefix', prefix), ('libdir', libdir),
+                 ('version', PC_VERSION),
                  ('libs_private', ' '.join(LIB_LIBS))):
         pc = pc.replace('@%s@' % k, v)
     q = shlex.quote
@@ -128,7 +129,7 @@ def write_install(prefix):
 set -e
 cd %(top)s
 P="${DESTDIR}"%(prefix)s
-L="$P/lib"
+L="${DESTDIR}"%(libdir)s
 install -d "$L/pkgconfig" "$L/libpmem/backends" "$L/libpmem/debug" \\
 	"$P/include" "$P/bin"
 install -m 755 build/libpmem.so.1 "$L/libpmem.so.1"
@@ -143,6 +144,9 @@ install -m 644 build/gen/libpmem.pc "$L/pkgconfig/libpmem.pc"
 if [ -f build/pmem-info ]; then
 	install -m 755 build/pmem-info "$P/bin/pmem-info"
 fi
+if [ -f build/check/pmem-check ]; then
+	install -m 755 build/check/pmem-check "$P/bin/pmem-check"
+fi
 for f in docs/man/*.[1-8]; do
 	[ -f "$f" ] || continue
 	s=${f##*.} page=${f##*/}
@@ -156,7 +160,7 @@ for f in docs/man/*.[1-8]; do
 	done
 done
 echo "installed libpmem into ${DESTDIR}"%(prefix)s
-""" % {'top': q(TOP), 'prefix': q(prefix)}
+""" % {'top': q(TOP), 'prefix': q(prefix), 'libdir': q(libdir)}
     for name, text in (('libpmem.pc', pc), ('install.sh', script)):
         path = os.path.join(gen, name)
         old = None
@@ -188,10 +192,22 @@ def add_dropin(n, args, release, target):
                 ['tests/interop/pairs.c'], vflags=' '.join(release))
     n.build('build/interop/pairs', 'exe', o + ['build/libpmem.a'])
 
-    write_install(args.prefix)
+    write_install(args.prefix, args.libdir)
     n.rule('run_install', 'sh $in', pool='console', description='INSTALL')
     n.build('install', 'run_install', ['build/gen/install.sh'],
             implicit=['all'], default=False)
+    # `ninja deb`: the Debian packages (debian/), left in build/deb/; the
+    # package build runs in a copy of the tree (debian/build-debs.sh).
+    # install-files: what install.sh installs, all that debian/rules builds.
+    n.build('install-files', 'phony',
+            ['build/libpmem.so.1', 'build/libpmem.a', 'build/gen/libpmem.pc',
+             'build/debug/libpmem.so.1', 'build/pmem-info',
+             'build/check/pmem-check'] +
+            ['build/backends/%s.so' % b for b in target.backends],
+            default=False)
+    n.rule('debs', 'sh debian/build-debs.sh %s' % shlex.quote(args.host),
+           pool='console', description='DEB build/deb/')
+    n.build('deb', 'debs', [], default=False)
 
     scripts = ['tests/test_abi.py', 'tests/test_man.sh',
                'tests/test_install.sh', 'tests/test_vendor_backend.sh',
@@ -201,9 +217,11 @@ def add_dropin(n, args, release, target):
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 
 
-def plugin_dir_flags(prefix):
-    """Default PMEM_BACKEND_PATH: the install's lib/libpmem/backends."""
-    d = os.path.join(prefix, 'lib/libpmem/backends').replace('$', '$$')
+def plugin_dir_flags(prefix, libdir=''):
+    """Default PMEM_BACKEND_PATH: the install's <libdir>/libpmem/backends
+    (libdir: <prefix>/lib unless given)."""
+    libdir = libdir or os.path.join(prefix, 'lib')
+    d = os.path.join(libdir, 'libpmem/backends').replace('$', '$$')
     return [shlex.quote('-DPMEM_PLUGIN_DIR="%s"' % d)]
 
 
@@ -490,6 +508,13 @@ def main():
     ap.add_argument('--sanitize', default='',
                     help='e.g. address,undefined')
     ap.add_argument('--prefix', default='/usr/local')
+    ap.add_argument('--libdir', default='',
+                    help='where the libraries go (default: <prefix>/lib;\n'
+                    'debian/rules: /usr/lib/<triplet>)')
+    ap.add_argument('--extra-cflags', default='',
+                    help="added to every compile (debian/rules: dpkg-buildflags')")
+    ap.add_argument('--extra-ldflags', default='',
+                    help='added to every link')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
     ap.add_argument('--host', default='',
                     help='cross build: aarch64-linux-gnu or\n'
@@ -506,6 +531,7 @@ def main():
     isa_backends = target.backends
     ap.set_defaults(backends=','.join(isa_backends))
     args = ap.parse_args()
+    args.libdir = args.libdir or os.path.join(args.prefix, 'lib')
     args.cc = target.cc
     global TEST_LIBS
     TEST_LIBS = target.test_libs
@@ -532,9 +558,11 @@ def main():
     n.var('cc', args.cc)
     n.var('ar', target.ar)
     n.var('cflags', ' '.join(BASE + target.cflags + WARN + extra +
-                             plugin_dir_flags(args.prefix)))
-    n.var('ldflags', ' '.join(extra))
+                             plugin_dir_flags(args.prefix, args.libdir) +
+                             [f for f in [args.extra_cflags] if f]))
+    n.var('ldflags', ' '.join(extra + [f for f in [args.extra_ldflags] if f]))
     n.var('prefix', args.prefix)
+    n.var('libdir', args.libdir)
     n.var('libs', ' '.join(LIB_LIBS))
     n.rule('cc', '$cc -MMD -MF $out.d $cflags $vflags -c $in -o $out',
            depfile='$out.d', deps='gcc', description='CC $out')
