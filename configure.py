@@ -445,7 +445,8 @@ def add_dax(n, release):
 # Files only one OS builds; every other source is built everywhere.
 OS_ONLY = {
     'linux': ['core/os_posix.c', 'core/map.c', 'core/devdax.c',
-              'core/auto_flush.c', 'tools/pmem-info/os_linux.c'],
+              'core/auto_flush.c', 'core/region.c',
+              'tools/pmem-info/os_linux.c'],
     'windows': ['core/os_windows.c', 'core/map_windows.c',
                 'core/linux_only_windows.c', 'tools/pmem-info/os_windows.c'],
 }
