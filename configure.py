@@ -428,9 +428,11 @@ def add_dax(n, release):
     n.rule('dax_initramfs', 'sh tests/dax/deps.sh && '
            'python3 tests/dax/mkinitramfs.py --kernel %s/kernel '
            '--kver %s/kernel-version --init tests/dax/init --prog %s '
-           '--out $out' % (d, d, prog[0]), description='DAX initramfs')
+           '--prog build/pmem-info --out $out' % (d, d, prog[0]),
+           description='DAX initramfs')
     n.build(d + '/initramfs.cpio', 'dax_initramfs', [],
-            implicit=prog + [d + '/kernel-version', 'tests/dax/init',
+            implicit=prog + ['build/pmem-info', d + '/kernel-version',
+                             'tests/dax/init',
                              'tests/dax/mkinitramfs.py'] + helpers,
             default=False)
     n.rule('dax_run', 'python3 tests/dax/run.py --dir ' + d,
