@@ -74,16 +74,29 @@ static int read_line(const char *dir, const char *name, char *buf,
 	return 1;
 }
 
+/* N of "regionN" at name (digits only, up to end), or -1. */
+static int region_number(const char *name, const char *end)
+{
+	if (strncmp(name, "region", 6) != 0 || name + 6 >= end)
+		return -1;
+	long v = 0;
+	for (const char *p = name + 6; p < end; p++) {
+		if (!isdigit((unsigned char)*p) || v > (INT_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return (int)v;
+}
+
 int pmem_region_id_in(const char *sysfs_path)
 {
 	int id = -1;
-	for (const char *p = sysfs_path; (p = strstr(p, "/region")); p++) {
-		unsigned v;
-		int used = 0;
-		if (sscanf(p, "/region%u%n", &v, &used) == 1 &&
-				(p[used] == '/' || p[used] == '\0') &&
-				v <= INT_MAX)
-			id = (int)v;
+	for (const char *p = sysfs_path; (p = strchr(p, '/')); ) {
+		p++;
+		const char *end = p + strcspn(p, "/");
+		int v = region_number(p, end);
+		if (v >= 0)
+			id = v;
 	}
 	return id;
 }
@@ -195,22 +208,21 @@ static void find_cxl_region(const char *dir, struct pmem_region *r)
 	int by_res = -1, by_size = -1, sizes = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		unsigned v;
-		int used = 0;
-		if (sscanf(de->d_name, "region%u%n", &v, &used) != 1 ||
-				de->d_name[used] || v > INT_MAX)
+		int v = region_number(de->d_name,
+				de->d_name + strlen(de->d_name));
+		if (v < 0)
 			continue;
 		char one[PATH_MAX + 256], cres[32], csize[32];
 		snprintf(one, sizeof(one), "%s/%s", cdir, de->d_name);
 		if (res[0] && read_line(one, "resource", cres,
 				sizeof(cres)) > 0 &&
 				strtoull(cres, NULL, 0) == strtoull(res, NULL, 0))
-			by_res = (int)v;
+			by_res = v;
 		if (size[0] && read_line(one, "size", csize,
 				sizeof(csize)) > 0 &&
 				strtoull(csize, NULL, 0) ==
 				strtoull(size, NULL, 0)) {
-			by_size = (int)v;
+			by_size = v;
 			sizes++;
 		}
 	}
