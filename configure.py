@@ -425,13 +425,19 @@ def add_dax(n, release):
                     vflags=vf + ' -fvisibility=default', default=False)
     prog = n.build(d + '/dax_tests', 'exe', objs + ['build/libpmem.a'],
                    default=False)
+    # Debian's libpmemobj on our libpmem.so.1 (cc_client: add_bench_clients)
+    obj = n.build(d + '/obj_pool', 'cc_client', ['tests/dax/obj_pool.c'],
+                  xlibs='-lpmemobj -ldl', default=False)
     n.rule('dax_initramfs', 'sh tests/dax/deps.sh && '
            'python3 tests/dax/mkinitramfs.py --kernel %s/kernel '
            '--kver %s/kernel-version --init tests/dax/init --prog %s '
-           '--prog build/pmem-info --out $out' % (d, d, prog[0]),
+           '--prog build/pmem-info --prog %s '
+           '--file build/libpmem.so.1:/usr/lib/ours/libpmem.so.1 '
+           '--out $out' % (d, d, prog[0], obj[0]),
            description='DAX initramfs')
     n.build(d + '/initramfs.cpio', 'dax_initramfs', [],
-            implicit=prog + ['build/pmem-info', d + '/kernel-version',
+            implicit=prog + obj + ['build/pmem-info', 'build/libpmem.so.1',
+                                   d + '/kernel-version',
                              'tests/dax/init',
                              'tests/dax/mkinitramfs.py'] + helpers,
             default=False)

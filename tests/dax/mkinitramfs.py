@@ -3,8 +3,9 @@
 
     mkinitramfs.py --kernel DIR --init FILE --prog FILE --out FILE
 
-Puts busybox (static), ndctl, daxctl, cxl, mke2fs and the test program
-with the shared libraries ldd names, the kernel modules each guest's
+Puts busybox (static), ndctl, daxctl, cxl, mke2fs and the test programs
+with the shared libraries ldd names, files given with --file (our
+libpmem.so.1 in /usr/lib/ours for the libpmemobj check), the kernel modules each guest's
 persistent-memory and ext4 stack needs (with their dependencies, in load
 order, listed in /etc/dax-modules-<guest>: nvdimm, cxl, virtio) and /init into an uncompressed newc cpio archive: uncompressed because the
 guest runs under TCG, where gunzip costs more than copying the bytes.
@@ -141,6 +142,8 @@ def main():
     ap.add_argument('--init', required=True)
     ap.add_argument('--prog', required=True, action='append',
                     help='programs put in /usr/bin')
+    ap.add_argument('--file', action='append', default=[],
+                    help='SRC:DEST, a file copied as it is')
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
 
@@ -169,6 +172,10 @@ def main():
         libs.update(ldd_paths(src))
     for lib in sorted(libs):
         copy_file(lib, stage)
+
+    for spec in args.file:
+        src, dest = spec.split(':', 1)
+        copy_file(src, stage, dest)
 
     busybox = '/bin/busybox'
     copy_file(busybox, stage, '/usr/bin/busybox')
