@@ -622,3 +622,48 @@ Test(region, names)
 	cr_expect_str_eq(small, "CXL reg");
 	cr_expect_eq(small[9], 'x');
 }
+
+/* Device DAX laid out as the CXL guest shows it (dax0.1 in nd region0
+ * below the nvdimm-bridge), /dev/zero standing for /dev/dax0.1: size,
+ * alignment and region are read, the mapping works, and deep persist
+ * reads the read-only deep_flush without writing it. */
+Test(region, devdax_in_a_cxl_region, .init = setup, .fini = teardown)
+{
+	char dir[4096], d[4200], p[4400], link[4096];
+	bus(CXL_BUS, "CXL\n");
+	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
+	snprintf(d, sizeof(d), "%s/dax0.1/dax0.1", dir);
+	cr_assert_eq(mkdirs(d), 0);
+	put(d, "size", "130023424\n");
+	put(d, "align", "2097152\n");
+	snprintf(p, sizeof(p), "%s/bus/dax", root);
+	cr_assert_eq(mkdirs(p), 0);
+	snprintf(p, sizeof(p), "%s/subsystem", d);
+	snprintf(link, sizeof(link), "%s/bus/dax", root);
+	cr_assert_eq(symlink(link, p), 0);
+	snprintf(p, sizeof(p), "%s/dev/char", root);
+	cr_assert_eq(mkdirs(p), 0);
+	snprintf(p, sizeof(p), "%s/dev/char/1:5", root);
+	cr_assert_eq(symlink(d, p), 0);
+
+	struct pmem_devdax dd;
+	cr_assert_eq(pmem_devdax_info(makedev(1, 5), &dd), 0, "%s",
+			pmem_errormsg());
+	cr_expect_eq(dd.size, 130023424);
+	cr_expect_eq(dd.align, 2097152);
+	cr_expect_eq(dd.region_id, 0);
+	struct pmem_region r;
+	cr_expect_eq(pmem_region_of_dev(makedev(1, 5), 1, &r), 1);
+	cr_expect_eq(r.kind, PMEM_REGION_CXL);
+	size_t len;
+	int is_pmem;
+	char *a = pmem_map_file("/dev/zero", 0, 0, 0, &len, &is_pmem);
+	cr_assert_not_null(a, "%s", pmem_errormsg());
+	cr_expect_eq(len, 130023424);
+	cr_expect_eq(is_pmem, 1);
+	zero_mtime(dir);
+	a[100] = 1;
+	cr_expect_eq(pmem_deep_persist(a, 4096), 0);
+	cr_expect_eq(written(dir), 0);
+	cr_expect_eq(pmem_unmap(a, len), 0);
+}
