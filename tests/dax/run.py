@@ -118,6 +118,14 @@ class Boot:
         self.cmd = qemu_cmd(kernel, os.path.join(d, 'initramfs.cpio'),
                             mode, self.nonce, self.images)
         self.log_path = os.path.join(d, 'boot-%s.log' % mode)
+        # virtio-pmem: qemu answers a guest flush request with an fsync of
+        # the backing file; strace (stopping on those calls only) shows it.
+        self.strace = None
+        if mode == 'virtio' and shutil.which('strace'):
+            self.strace = os.path.join(d, 'strace-%s.log' % mode)
+            self.cmd = ['strace', '-f', '--seccomp-bpf', '-qq', '-y', '-e',
+                        'trace=fsync,fdatasync', '-o', self.strace] + \
+                self.cmd
         self.timeout = timeout
         self.text, self.rc, self.secs = '', None, 0.0
 
@@ -191,6 +199,24 @@ def host_check(res, boot, image, what, name):
              if ok else ': the %d bytes after the header differ' % n))
 
 
+def host_fsyncs(res, boot):
+    """qemu's fsync/fdatasync calls on the virtio-pmem backing file."""
+    try:
+        with open(boot.strace) as f:
+            text = f.read()
+    except OSError as e:
+        res.add('FAIL', boot, 'host: strace log: %s' % e)
+        return
+    img = os.path.abspath(boot.images[0])
+    n = sum(1 for line in text.splitlines()
+            if re.search(r'\b(fsync|fdatasync)\(\d+<([^>]*)>\) = 0', line)
+            and os.path.abspath(re.search(r'<([^>]*)>', line).group(1))
+            == img)
+    res.add('ok' if n > 0 else 'FAIL', boot, 'host: qemu fsynced the '
+            'backing file for the guest\'s flush requests: %d calls '
+            '(strace)' % n)
+
+
 # Per boot: (backing file index, what write_marked() called it, check).
 HOST_CHECKS = {
     'mem-ctrl': [
@@ -230,6 +256,11 @@ def report(res, b, keep):
     if done:
         for i, what, name in HOST_CHECKS.get(b.mode, []):
             host_check(res, b, b.images[i], what, name)
+    if done and b.strace:
+        host_fsyncs(res, b)
+    elif done and b.mode == 'virtio':
+        res.add('SKIP', b, 'host: qemu fsync of the backing file: strace '
+                'is not installed')
     # Guest clock at /init's start and end: kernel boot vs tests.
     up = re.findall(r'DAXT: (?:begin|end)\b.*uptime ([\d.]+) s', b.text)
     guest = (' (guest: /init at %s s, done at %s s)' % tuple(up[-2:])
