@@ -212,7 +212,8 @@ static void info_sysfs_align(dev_t rdev, struct pmem_devdax *out)
 
 int pmem_devdax_info(dev_t rdev, struct pmem_devdax *out)
 {
-	struct pmem_devdax d = { 0, (size_t)2 << 20, region_of(rdev) };
+	struct pmem_devdax d = { 0, (size_t)2 << 20, region_of(rdev), 0 };
+	d.async = d.region_id >= 0 && !pmem_region_is_sync(d.region_id);
 	if (!is_real_root() || info_daxctl(rdev, &d) != 0) {
 		char path[PATH_MAX];
 		unsigned long long size;
@@ -226,8 +227,9 @@ int pmem_devdax_info(dev_t rdev, struct pmem_devdax *out)
 		d.size = (size_t)size;
 		info_sysfs_align(rdev, &d);
 	}
-	PMEM_LOG(INFO, "Device DAX %u:%u: size %zu align %zu region %d",
-			major(rdev), minor(rdev), d.size, d.align, d.region_id);
+	PMEM_LOG(INFO, "Device DAX %u:%u: size %zu align %zu region %d%s",
+			major(rdev), minor(rdev), d.size, d.align, d.region_id,
+			d.async ? " (asynchronous: not pmem)" : "");
 	*out = d;
 	return 0;
 }

@@ -282,6 +282,16 @@ int pmem_region_read(int id, struct pmem_region *out)
 	return 0;
 }
 
+int pmem_region_is_sync(int id)
+{
+	char link[PATH_MAX], dir[PATH_MAX];
+	struct pmem_region r;
+	if (region_dir(id, link, dir) != 0)
+		return 1;
+	read_facts(dir, id, &r);
+	return r.sync != 0;
+}
+
 int pmem_region_of_dev(dev_t dev, int chr, struct pmem_region *out)
 {
 	char link[PATH_MAX], dir[PATH_MAX];

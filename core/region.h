@@ -71,6 +71,11 @@ int pmem_region_of_dev(dev_t dev, int chr, struct pmem_region *out);
 /* The same for the file, directory or device at path. */
 int pmem_region_of_path(const char *path, struct pmem_region *out);
 
+/* Whether region id is synchronous: 0 only when its facts say it is not
+ * (virtio-pmem); 1 otherwise, also when it cannot be read.  Sets no
+ * error message. */
+int pmem_region_is_sync(int id);
+
 /* N of the last "regionN" component of a resolved sysfs path, or -1. */
 int pmem_region_id_in(const char *sysfs_path);
 

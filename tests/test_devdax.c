@@ -87,7 +87,7 @@ Test(devdax, real_sysfs_says_dev_zero_is_not_dax)
  * its devices, and sysfs has no size for it. */
 Test(devdax, real_sysfs_info_of_a_non_dax_device)
 {
-	struct pmem_devdax d = { 1, 2, 3 };
+	struct pmem_devdax d = { 1, 2, 3, 0 };
 	errno = 0;
 	cr_expect_eq(pmem_devdax_info(makedev(1, 5), &d), -1);
 	cr_expect_eq(errno, EINVAL);
@@ -106,7 +106,7 @@ Test(devdax, info, .init = setup, .fini = teardown)
 
 Test(devdax, info_defaults_and_errors, .init = setup, .fini = teardown)
 {
-	struct pmem_devdax d = { 1, 1, 1 };
+	struct pmem_devdax d = { 1, 1, 1, 0 };
 	cr_assert_eq(fake_devdax(root, 1, 5, 3, NULL, NULL), 0);
 	errno = 0;
 	cr_expect_eq(pmem_devdax_info(makedev(1, 5), &d), -1, "no size");

@@ -667,3 +667,45 @@ Test(region, devdax_in_a_cxl_region, .init = setup, .fini = teardown)
 	cr_expect_eq(written(dir), 0);
 	cr_expect_eq(pmem_unmap(a, len), 0);
 }
+
+/* Device DAX in a virtio-pmem region (the kernel allows it): mapped, but
+ * not pmem, and the two agree (pmem_is_pmem, *is_pmemp). */
+Test(region, devdax_in_a_virtio_region_is_not_pmem, .init = setup,
+		.fini = teardown)
+{
+	char dir[4096], d[4200], p[4400], link[4096];
+	bus(VIRTIO_BUS, "virtio-pmem\n");
+	region(VIRTIO_BUS, 0, NULL, NULL, dir, sizeof(dir));
+	snprintf(d, sizeof(d), "%s/dax0.0/dax0.0", dir);
+	cr_assert_eq(mkdirs(d), 0);
+	put(d, "size", "8388608\n");
+	snprintf(p, sizeof(p), "%s/bus/dax", root);
+	cr_assert_eq(mkdirs(p), 0);
+	snprintf(p, sizeof(p), "%s/subsystem", d);
+	snprintf(link, sizeof(link), "%s/bus/dax", root);
+	cr_assert_eq(symlink(link, p), 0);
+	snprintf(p, sizeof(p), "%s/dev/char", root);
+	cr_assert_eq(mkdirs(p), 0);
+	snprintf(p, sizeof(p), "%s/dev/char/1:5", root);
+	cr_assert_eq(symlink(d, p), 0);
+	struct pmem_devdax dd;
+	cr_assert_eq(pmem_devdax_info(makedev(1, 5), &dd), 0);
+	cr_expect_eq(dd.async, 1);
+	size_t len;
+	int is_pmem = 7;
+	char *a = pmem_map_file("/dev/zero", 0, 0, 0, &len, &is_pmem);
+	cr_assert_not_null(a, "%s", pmem_errormsg());
+	cr_expect_eq(len, 8388608);
+	cr_expect_eq(is_pmem, 0);
+	cr_expect_eq(pmem_is_pmem(a, len), 0);
+	cr_expect_eq(pmem_deep_persist(a, 4096), 0);
+	cr_expect_eq(pmem_unmap(a, len), 0);
+	/* and in a synchronous region it is pmem */
+	bus(VIRTIO_BUS, "CXL\n");
+	cr_assert_eq(pmem_devdax_info(makedev(1, 5), &dd), 0);
+	cr_expect_eq(dd.async, 0);
+	a = pmem_map_file("/dev/zero", 0, 0, 0, &len, &is_pmem);
+	cr_assert_not_null(a);
+	cr_expect_eq(is_pmem, 1);
+	pmem_unmap(a, len);
+}

@@ -253,6 +253,13 @@ static void check_char(struct facts *f, const char *path, dev_t rdev)
 		return;
 	}
 	munmap(p, len);
+	if (f->region_sync == 0) {
+		because(f, "Device DAX on an asynchronous region (%s): its "
+				"stores reach the host only through a flush "
+				"request, which Device DAX cannot make",
+				f->region_kind);
+		return;
+	}
 	f->pmem = 1;
 	because(f, "Device DAX, size %lld, alignment %lld, on %s",
 			f->devdax_size, f->devdax_align, f->region_desc);
