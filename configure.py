@@ -444,12 +444,20 @@ def add_dax(n, release):
                     vflags=vf + ' -fvisibility=default', default=False)
     prog = n.build(d + '/dax_tests', 'exe', objs + ['build/libpmem.a'],
                    default=False)
+    # Debian's libpmemobj on our libpmem.so.1 (cc_client: add_bench_clients)
+    obj = n.build(d + '/obj_pool', 'cc_client', ['tests/dax/obj_pool.c'],
+                  xlibs='-lpmemobj -ldl', default=False)
     n.rule('dax_initramfs', 'sh tests/dax/deps.sh && '
            'python3 tests/dax/mkinitramfs.py --kernel %s/kernel '
            '--kver %s/kernel-version --init tests/dax/init --prog %s '
-           '--out $out' % (d, d, prog[0]), description='DAX initramfs')
+           '--prog build/pmem-info --prog %s '
+           '--file build/libpmem.so.1:/usr/lib/ours/libpmem.so.1 '
+           '--out $out' % (d, d, prog[0], obj[0]),
+           description='DAX initramfs')
     n.build(d + '/initramfs.cpio', 'dax_initramfs', [],
-            implicit=prog + [d + '/kernel-version', 'tests/dax/init',
+            implicit=prog + obj + ['build/pmem-info', 'build/libpmem.so.1',
+                                   d + '/kernel-version',
+                             'tests/dax/init',
                              'tests/dax/mkinitramfs.py'] + helpers,
             default=False)
     n.rule('dax_run', 'python3 tests/dax/run.py --dir ' + d,
@@ -464,7 +472,8 @@ def add_dax(n, release):
 # Files only one OS builds; every other source is built everywhere.
 OS_ONLY = {
     'linux': ['core/os_posix.c', 'core/map.c', 'core/devdax.c',
-              'core/auto_flush.c', 'tools/pmem-info/os_linux.c'],
+              'core/auto_flush.c', 'core/region.c',
+              'tools/pmem-info/os_linux.c'],
     'windows': ['core/os_windows.c', 'core/map_windows.c',
                 'core/linux_only_windows.c', 'tools/pmem-info/os_windows.c'],
 }

@@ -1,20 +1,19 @@
 /*
  * auto_flush.c -- pmem_has_auto_flush(): do the CPU caches belong to the
- * persistence domain (eADR)?  Yes when every NVDIMM region in
- * <sysfs>/bus/nd/devices says "cpu_cache" in its persistence_domain; no
- * when one says anything else, has none, or there is no region; -1
- * (errno) when a region's answer cannot be read.  Scanned once and
- * cached: the backend selection asks at start-up, and the answer does not
- * change while we run.
+ * persistence domain (eADR)?  Yes when every libnvdimm region in
+ * <sysfs>/bus/nd/devices has persistence domain cpu_cache (region.c); no
+ * when one has another, none (virtio-pmem), a file we cannot make sense
+ * of, or there is no region; -1 (errno) when a region's
+ * persistence_domain exists but cannot be read.  Scanned once and cached:
+ * the backend selection asks at start-up, and the answer does not change
+ * while we run.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "libpmem.h"
 #include "auto_flush.h"
@@ -22,37 +21,20 @@
 #include "err.h"
 #include "export.h"
 #include "log.h"
+#include "region.h"
 
-/* 1, 0 or -1 for one region directory. */
-static int region_cpu_cache(const char *dir, const char *name)
+/* 1, 0 or -1 for one region. */
+static int region_cpu_cache(int id)
 {
-	char path[PATH_MAX], buf[64];
-	int plen = snprintf(path, sizeof(path), "%s/%s/persistence_domain",
-			dir, name);
-	if (plen < 0 || (size_t)plen >= sizeof(path)) {
-		pmem_err_errno(ENAMETOOLONG, "region \"%s\"", name);
+	struct pmem_region r;
+	if (pmem_region_read(id, &r) != 0)
+		return -1;
+	if (r.error) {
+		pmem_err_errno(r.error, "region%d: %s", id, r.reason);
 		return -1;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		/* No domain to read (older kernels): not cpu_cache.
-		 * PMDK 1.12 also answers 0 here, not -1. */
-		char ebuf[64];
-		PMEM_LOG(NOTICE, "cannot open \"%s\": %s", path,
-				strerror_r(errno, ebuf, sizeof(ebuf)));
-		return 0;
-	}
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	int err = errno;
-	close(fd);
-	if (n < 0) {
-		pmem_err_errno(err, "read \"%s\"", path);
-		return -1;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	PMEM_LOG(INFO, "%s: persistence_domain \"%s\"", name, buf);
-	return strcmp(buf, "cpu_cache") == 0;
+	/* PMDK 1.12 also answers 0 for a region without the file. */
+	return r.domain == PMEM_DOMAIN_CPU_CACHE;
 }
 
 int pmem_auto_flush_scan(void)
@@ -70,11 +52,12 @@ int pmem_auto_flush_scan(void)
 	struct dirent *de;
 	while (ret == 1 && (de = readdir(d))) {
 		unsigned id;
-		char extra;
-		if (sscanf(de->d_name, "region%u%c", &id, &extra) != 1)
+		int used = 0;
+		if (sscanf(de->d_name, "region%u%n", &id, &used) != 1 ||
+				de->d_name[used] || id > INT_MAX)
 			continue;
 		regions++;
-		ret = region_cpu_cache(dir, de->d_name);
+		ret = region_cpu_cache((int)id);
 	}
 	int err = errno;
 	closedir(d);

@@ -5,9 +5,11 @@
  * Flush: every cache line, with the best flush instruction, whatever
  * PMEM_NO_FLUSH or auto flush chose for pmem_flush (select.c).
  * Drain, per part of the range: Device DAX -> drain, then write 1 to the
- * region's deep_flush (flushes the memory controller's write queues);
- * MAP_SYNC files and memory we do not know -> msync, which on a DAX file
- * system makes the kernel do the same.
+ * region's deep_flush when the region has flush hints (region.c: it flushes
+ * the memory controller's write queues; without hints, as on CXL memory,
+ * there is nothing more to do); MAP_SYNC files and memory we do not know
+ * -> msync, which on a DAX file system makes the kernel do the same (and
+ * on virtio-pmem sends the host a flush request).
  */
 #include <errno.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
  * use) when we look at the
  * real /sys, else (a fake tree in tests, or libdaxctl not finding it) from
  * the attribute files.  Its NVDIMM region is the "regionN" ancestor in
- * its sysfs path; /sys/bus/nd/devices/regionN/deep_flush flushes it.
+ * its sysfs path; what its deep_flush can do is a region fact (region.c).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -24,6 +24,7 @@
 #include "devdax.h"
 #include "err.h"
 #include "log.h"
+#include "region.h"
 
 #define DEFAULT_ROOT "/sys"
 
@@ -99,16 +100,7 @@ static int region_of(dev_t rdev)
 	char_path(spath, sizeof(spath), rdev, "");
 	if (!realpath(spath, rpath))
 		return -1;
-	int id = -1;
-	char *save = NULL;
-	for (char *tok = strtok_r(rpath, "/", &save); tok;
-			tok = strtok_r(NULL, "/", &save)) {
-		int v;
-		char extra;
-		if (sscanf(tok, "region%d%c", &v, &extra) == 1 && v >= 0)
-			id = v;
-	}
-	return id;
+	return pmem_region_id_in(rpath);
 }
 
 /*
@@ -220,7 +212,8 @@ static void info_sysfs_align(dev_t rdev, struct pmem_devdax *out)
 
 int pmem_devdax_info(dev_t rdev, struct pmem_devdax *out)
 {
-	struct pmem_devdax d = { 0, (size_t)2 << 20, region_of(rdev) };
+	struct pmem_devdax d = { 0, (size_t)2 << 20, region_of(rdev), 0 };
+	d.async = d.region_id >= 0 && !pmem_region_is_sync(d.region_id);
 	if (!is_real_root() || info_daxctl(rdev, &d) != 0) {
 		char path[PATH_MAX];
 		unsigned long long size;
@@ -234,43 +227,14 @@ int pmem_devdax_info(dev_t rdev, struct pmem_devdax *out)
 		d.size = (size_t)size;
 		info_sysfs_align(rdev, &d);
 	}
-	PMEM_LOG(INFO, "Device DAX %u:%u: size %zu align %zu region %d",
-			major(rdev), minor(rdev), d.size, d.align, d.region_id);
+	PMEM_LOG(INFO, "Device DAX %u:%u: size %zu align %zu region %d%s",
+			major(rdev), minor(rdev), d.size, d.align, d.region_id,
+			d.async ? " (asynchronous: not pmem)" : "");
 	*out = d;
 	return 0;
 }
 
 int pmem_devdax_deep_flush(int region_id)
 {
-	char path[PATH_MAX];
-	int plen = snprintf(path, sizeof(path),
-			"%s/bus/nd/devices/region%d/deep_flush", root_buf,
-			region_id);
-	int fd = region_id < 0 || plen < 0 || (size_t)plen >= sizeof(path)
-			? (errno = ENOENT, -1)
-			: open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == EACCES) {
-			/* No deep flush control: nothing more can be done.
-			 * EACCES: the kernel makes the file read-only (it
-			 * reads 0) when the region has no flush hints, i.e.
-			 * the platform already drains its write queues (ADR);
-			 * qemu's emulated NVDIMMs are like that.  PMDK also
-			 * returns 0 here. */
-			PMEM_LOG(NOTICE, "no deep_flush for region %d",
-					region_id);
-			errno = ENOTSUP;
-			return 0;
-		}
-		pmem_err_errno(errno, "open \"%s\"", path);
-		return -1;
-	}
-	ssize_t n = write(fd, "1", 1);
-	int err = errno;
-	close(fd);
-	if (n != 1) {
-		pmem_err_errno(n < 0 ? err : EIO, "write \"%s\"", path);
-		return -1;
-	}
-	return 0;
+	return pmem_region_deep_flush(region_id);
 }

@@ -13,6 +13,8 @@ struct pmem_devdax {
 	size_t size;		/* bytes; what a mapping must cover */
 	size_t align;		/* mapping address alignment */
 	int region_id;		/* NVDIMM region (for deep_flush), or -1 */
+	int async;		/* 1 on an asynchronous region (virtio-pmem):
+				 * stores there are not durable, not pmem */
 };
 
 /* Where sysfs is: "/sys" unless set.  NULL restores "/sys". */

@@ -418,7 +418,7 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 		return NULL;
 	}
 	int devdax = 0;
-	struct pmem_devdax dd = { 0, 0, -1 };
+	struct pmem_devdax dd = { 0, 0, -1, 0 };
 	if (exists && S_ISCHR(st.st_mode)) {
 		devdax = pmem_devdax_is(st.st_rdev);
 		if (devdax < 0)
@@ -529,7 +529,10 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 			goto err;
 		}
 	}
-	if (devdax || sync) {
+	/* Device DAX on an asynchronous region (virtio-pmem) is mapped but
+	 * is not pmem: its stores reach the host only through a flush (the
+	 * device accepts MAP_SYNC all the same). */
+	if (devdax ? !dd.async : sync) {
 		if (pmem_registry_add(addr, len, devdax ? PMEM_RANGE_DEVDAX
 				: PMEM_RANGE_MAP_SYNC, dd.region_id) != 0)
 			PMEM_LOG(WARNING, "cannot track %p: out of memory",

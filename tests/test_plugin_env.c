@@ -342,6 +342,31 @@ Test(pmem_info_path, tmpfs_directory_is_not_pmem)
 	cr_assert(has_line(r.out, "pmem_map_file: is_pmem 0"), "%s", r.out);
 }
 
+/* The region lines: tmpfs is on no libnvdimm region (its device has no
+ * /sys/dev/block entry), in the text and as the JSON "region" object. */
+Test(pmem_info_path, tmpfs_is_on_no_region)
+{
+	need_tmpfs();
+	info_path("/dev/shm", 0, NULL);
+	cr_assert(has_line(r.out, "region: no NVDIMM-bus region"), "%s",
+			r.out);
+	cr_assert(strstr(r.out, "\nregion notes: ") != NULL, "%s", r.out);
+	info_path("/dev/shm", 1, NULL);
+	char tmp[] = "/tmp/pmem-info-region-XXXXXX";
+	int fd = mkstemp(tmp);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, r.out, strlen(r.out)), (ssize_t)strlen(r.out));
+	close(fd);
+	char cmd[320];
+	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
+			"d=json.load(open(sys.argv[1]))[\"region\"]; "
+			"assert d[\"kind\"] == \"none\" and d[\"nd_region\"] is None "
+			"and d[\"synchronous\"] is None and d[\"notes\"]' %s", tmp);
+	int st = system(cmd);
+	unlink(tmp);
+	cr_assert_eq(st, 0, "region object:\n%s", r.out);
+}
+
 Test(pmem_info_path, tmpfs_file_is_not_pmem_unless_forced)
 {
 	need_tmpfs();

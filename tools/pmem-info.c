@@ -471,6 +471,20 @@ static void print_facts(const struct facts *f)
 			printf("pmem_map_file: is_pmem %d\n", f->lib_is_pmem);
 		else if (f->lib_error[0])
 			printf("pmem_map_file: failed (%s)\n", f->lib_error);
+		if (f->region_kind) {
+			printf("region: %s\n", f->region_desc);
+			if (f->region_domain)
+				printf("region facts: kind %s, persistence "
+						"domain %s, %s, deep flush: %s\n",
+						f->region_kind, f->region_domain,
+						f->region_sync == 1 ? "synchronous" :
+						f->region_sync == 0 ?
+						"asynchronous" :
+						"synchronous: unknown",
+						f->region_deep);
+			if (f->region_reason[0])
+				printf("region notes: %s\n", f->region_reason);
+		}
 		printf("pmem: %s (%s)\n", f->pmem ? "yes" : "no", f->reason);
 		return;
 	}
@@ -509,6 +523,33 @@ static void print_facts(const struct facts *f)
 	printf("%s", json_bool(f->lib_is_pmem));
 	jkey(&first, "pmem_map_file_error");
 	jstr(f->lib_error[0] ? f->lib_error : NULL);
+	jkey(&first, "region");
+	if (f->region_kind) {
+		printf("{\"kind\": ");
+		jstr(f->region_kind);
+		printf(", \"nd_region\": ");
+		if (f->region_id >= 0)
+			printf("%d", f->region_id);
+		else
+			printf("null");
+		printf(", \"cxl_region\": ");
+		if (f->cxl_region >= 0)
+			printf("%d", f->cxl_region);
+		else
+			printf("null");
+		printf(", \"persistence_domain\": ");
+		jstr(f->region_domain);
+		printf(", \"synchronous\": %s, \"deep_flush\": ",
+				json_bool(f->region_domain ? f->region_sync : -1));
+		jstr(f->region_deep);
+		printf(", \"description\": ");
+		jstr(f->region_desc);
+		printf(", \"notes\": ");
+		jstr(f->region_reason[0] ? f->region_reason : NULL);
+		printf("}");
+	} else {
+		printf("null");
+	}
 	jkey(&first, "pmem");
 	printf("%s", f->pmem ? "true" : "false");
 	jkey(&first, "reason");
@@ -521,7 +562,8 @@ static int check_path(const char *path)
 	struct facts f = {
 		.path = path, .type = "other", .dax_attr = -1,
 		.writable = -1, .map_sync = -1, .devdax_size = -1,
-		.devdax_align = -1, .lib_is_pmem = -1,
+		.devdax_align = -1, .lib_is_pmem = -1, .region_id = -1,
+		.cxl_region = -1, .region_sync = -1,
 	};
 	int is_dir = 0;
 	if (info_path_facts(&f, path, &is_dir) != 0)

@@ -3,7 +3,7 @@
 # missing (dpkg -s is quick; apt-get update is not).  Debian 12, as root or
 # through sudo.
 set -e
-PKGS="qemu-system-x86 busybox-static ndctl daxctl e2fsprogs kmod cpio gzip"
+PKGS="qemu-system-x86 busybox-static ndctl daxctl e2fsprogs kmod cpio gzip strace"
 missing=
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

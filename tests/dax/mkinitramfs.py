@@ -3,10 +3,11 @@
 
     mkinitramfs.py --kernel DIR --init FILE --prog FILE --out FILE
 
-Puts busybox (static), ndctl, daxctl, mke2fs and the test program with the
-shared libraries ldd names, the kernel modules the NVDIMM and ext4 stack
-needs (with their dependencies, in load order, listed in /etc/dax-modules)
-and /init into an uncompressed newc cpio archive: uncompressed because the
+Puts busybox (static), ndctl, daxctl, cxl, mke2fs and the test programs
+with the shared libraries ldd names, files given with --file (our
+libpmem.so.1 in /usr/lib/ours for the libpmemobj check), the kernel modules each guest's
+persistent-memory and ext4 stack needs (with their dependencies, in load
+order, listed in /etc/dax-modules-<guest>: nvdimm, cxl, virtio) and /init into an uncompressed newc cpio archive: uncompressed because the
 guest runs under TCG, where gunzip costs more than copying the bytes.
 Standard library only; runs on the host as any user.
 """
@@ -20,11 +21,18 @@ import sys
 
 # Load order matters: nfit needs libnvdimm, the pmem and dax drivers need
 # the bus, ext4 needs crc32c registered before it mounts.  Dependencies
-# found with modinfo are loaded before each.
-MODULES = ['libnvdimm', 'nfit', 'nd_e820', 'nd_pmem', 'dax_pmem',
-           'device_dax', 'crc32c_generic', 'ext4']
+# found with modinfo are loaded before each.  One list per guest: the CXL
+# and virtio-pmem guests have no NFIT (cxl_core and cxl_port are built
+# into Debian's kernel).
+COMMON = ['libnvdimm', 'nd_pmem', 'dax_pmem', 'device_dax',
+          'crc32c_generic', 'ext4']
+MODULES = {
+    'nvdimm': ['libnvdimm', 'nfit', 'nd_e820'] + COMMON,
+    'cxl': ['cxl_acpi', 'cxl_pci', 'cxl_mem', 'cxl_pmem'] + COMMON,
+    'virtio': ['virtio_pci', 'virtio_pmem'] + COMMON,
+}
 # Real programs; busybox applets of the same name must not shadow them.
-PROGRAMS = ['ndctl', 'daxctl', 'mke2fs']
+PROGRAMS = ['ndctl', 'daxctl', 'cxl', 'mke2fs']
 MODINFO = shutil.which('modinfo', path='/usr/sbin:/sbin:/usr/bin:/bin') \
     or 'modinfo'
 
@@ -96,7 +104,7 @@ def copy_file(src, root, dest=None):
     shutil.copymode(os.path.realpath(src), dest)
 
 
-def module_order(moddir):
+def module_order(moddir, modules):
     """Module files in load order: each one's dependencies first."""
     paths = {}
     for dirpath, _, files in os.walk(os.path.join(moddir, 'kernel')):
@@ -121,7 +129,7 @@ def module_order(moddir):
             visit(d, stack + (name,))
         order.append(name)
 
-    for m in MODULES:
+    for m in modules:
         visit(m)
     return [(m, paths[m]) for m in order]
 
@@ -134,6 +142,8 @@ def main():
     ap.add_argument('--init', required=True)
     ap.add_argument('--prog', required=True, action='append',
                     help='programs put in /usr/bin')
+    ap.add_argument('--file', action='append', default=[],
+                    help='SRC:DEST, a file copied as it is')
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
 
@@ -163,6 +173,10 @@ def main():
     for lib in sorted(libs):
         copy_file(lib, stage)
 
+    for spec in args.file:
+        src, dest = spec.split(':', 1)
+        copy_file(src, stage, dest)
+
     busybox = '/bin/busybox'
     copy_file(busybox, stage, '/usr/bin/busybox')
     applets = subprocess.run([busybox, '--list'], stdout=subprocess.PIPE,
@@ -176,12 +190,16 @@ def main():
         else:
             os.symlink('busybox', os.path.join(stage, 'usr/bin', a))
 
-    names = []
-    for name, path in module_order(moddir):
-        copy_file(path, stage, '/usr/lib/modules/%s.ko' % name)
-        names.append(name)
-    with open(os.path.join(stage, 'etc/dax-modules'), 'w') as f:
-        f.write('\n'.join(names) + '\n')
+    names = set()
+    for guest, modules in sorted(MODULES.items()):
+        order = module_order(moddir, modules)
+        for name, path in order:
+            if name not in names:
+                copy_file(path, stage, '/usr/lib/modules/%s.ko' % name)
+                names.add(name)
+        with open(os.path.join(stage, 'etc/dax-modules-' + guest),
+                  'w') as f:
+            f.write('\n'.join(n for n, _ in order) + '\n')
     copy_file(args.init, stage, '/init')
     os.chmod(os.path.join(stage, 'init'), 0o755)
 
@@ -192,7 +210,8 @@ def main():
     os.replace(tmp, args.out)
     shutil.rmtree(stage)
     print('dax: initramfs %s (%d KiB, modules: %s)'
-          % (args.out, os.path.getsize(args.out) // 1024, ' '.join(names)))
+          % (args.out, os.path.getsize(args.out) // 1024,
+             ' '.join(sorted(names))))
 
 
 if __name__ == '__main__':

@@ -26,6 +26,14 @@ struct facts {
 	char reason[512];
 	int lib_is_pmem;	/* pmem_map_file's answer; -1 not asked/failed */
 	char lib_error[256];
+	/* The region behind the path (core/region.h); region_kind NULL
+	 * when not looked up (no such thing on this OS). */
+	const char *region_kind;	/* "none", "NVDIMM", "CXL", ... */
+	int region_id, cxl_region;	/* -1 when none */
+	const char *region_domain, *region_deep;
+	int region_sync;		/* 1, 0, -1 unknown */
+	char region_desc[160];		/* "CXL region 0, persistence ..." */
+	char region_reason[256];	/* what was missing; "" if nothing */
 };
 
 /* Sets f->reason from a format. */

@@ -1,7 +1,8 @@
 /*
  * os_linux.c -- pmem-info's questions on Linux: the file system (statfs),
  * the DAX attribute (statx), whether MAP_SYNC is granted, Device DAX from
- * sysfs; plugin .so files (scandir) and /proc/self/exe.
+ * sysfs, the region behind the path (core/region.c); plugin .so files
+ * (scandir) and /proc/self/exe.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include "info_os.h"
+#include "libpmem.h"
+#include "region.h"
 
 #ifndef MAP_SHARED_VALIDATE
 #define MAP_SHARED_VALIDATE 0x03
@@ -98,11 +101,45 @@ static int open_in_dir(const char *dir)
 	return fd;
 }
 
+/* The region facts of path, for the output. */
+static void read_region(struct facts *f, const char *path)
+{
+	struct pmem_region r;
+	int on = pmem_region_of_path(path, &r);
+	f->region_kind = "none";
+	if (on < 0) {
+		snprintf(f->region_desc, sizeof(f->region_desc),
+				"no NVDIMM-bus region");
+		snprintf(f->region_reason, sizeof(f->region_reason),
+				"%s", pmem_errormsg());
+		return;
+	}
+	f->region_kind = pmem_region_kind_name(r.kind);
+	f->region_id = r.id;
+	f->cxl_region = r.cxl_region;
+	if (on) {
+		f->region_domain = pmem_region_domain_name(r.domain);
+		f->region_deep = pmem_region_deep_name(r.deep);
+		f->region_sync = r.sync;
+	}
+	pmem_region_describe(&r, f->region_desc, sizeof(f->region_desc));
+	snprintf(f->region_reason, sizeof(f->region_reason), "%s", r.reason);
+}
+
 static void verdict_from_map_sync(struct facts *f, int dax_capable)
 {
-	if (f->map_sync == 1) {
+	if (f->map_sync != 1 && f->region_sync == 0) {
+		/* An asynchronous region: the kernel refuses MAP_SYNC. */
+		because(f, "%s: the kernel offers no MAP_SYNC here; use "
+				"pmem_msync", f->region_kind);
+	} else if (f->map_sync == 1) {
 		f->pmem = 1;
-		because(f, "MAP_SYNC accepted: %s is mounted with DAX", f->fs);
+		if (f->region_id >= 0)
+			because(f, "MAP_SYNC accepted: %s is mounted with DAX, "
+					"on %s", f->fs, f->region_desc);
+		else
+			because(f, "MAP_SYNC accepted: %s is mounted with DAX",
+					f->fs);
 	} else if (f->dax_attr == 1) {
 		because(f, "MAP_SYNC refused although the file is DAX: %s",
 				f->map_sync_error);
@@ -118,6 +155,7 @@ static void verdict_from_map_sync(struct facts *f, int dax_capable)
 
 static void check_file(struct facts *f, const char *path, int is_dir)
 {
+	read_region(f, path);
 	struct statfs sfs;
 	int dax_capable = 0;
 	if (statfs(path, &sfs) == 0) {
@@ -179,6 +217,7 @@ static void check_char(struct facts *f, const char *path, dev_t rdev)
 		return;
 	}
 	f->type = "device dax";
+	read_region(f, path);
 	f->devdax_size = sysfs_num(sys, "size");
 	f->devdax_align = sysfs_num(sys, "align");
 	if (f->devdax_align < 0)
@@ -214,9 +253,16 @@ static void check_char(struct facts *f, const char *path, dev_t rdev)
 		return;
 	}
 	munmap(p, len);
+	if (f->region_sync == 0) {
+		because(f, "Device DAX on an asynchronous region (%s): its "
+				"stores reach the host only through a flush "
+				"request, which Device DAX cannot make",
+				f->region_kind);
+		return;
+	}
 	f->pmem = 1;
-	because(f, "Device DAX, size %lld, alignment %lld", f->devdax_size,
-			f->devdax_align);
+	because(f, "Device DAX, size %lld, alignment %lld, on %s",
+			f->devdax_size, f->devdax_align, f->region_desc);
 }
 
 int info_path_facts(struct facts *f, const char *path, int *is_dir)
@@ -237,6 +283,7 @@ int info_path_facts(struct facts *f, const char *path, int *is_dir)
 		check_char(f, path, st.st_rdev);
 	} else if (S_ISBLK(st.st_mode)) {
 		f->type = "block device";
+		read_region(f, path);
 		because(f, "a block device is not mapped directly: mount a "
 				"file system with -o dax on it, or use Device "
 				"DAX");
