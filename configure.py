@@ -207,6 +207,22 @@ def plugin_dir_flags(prefix):
     return [shlex.quote('-DPMEM_PLUGIN_DIR="%s"' % d)]
 
 
+def sysconfdir_of(args):
+    """--sysconfdir, else derived from --prefix as the GNU directory
+    variables do, except that /usr keeps its configuration in /etc."""
+    if args.sysconfdir:
+        return args.sysconfdir
+    p = os.path.normpath(args.prefix)
+    return '/etc' if p in ('/usr', '/') else os.path.join(p, 'etc')
+
+
+def profile_flags(args):
+    """Where the machine profile is (pmem-info --calibrate --save writes
+    it, the library reads it: core/profile.h)."""
+    f = os.path.join(sysconfdir_of(args), 'libpmem/profile').replace('$', '$$')
+    return [shlex.quote('-DPMEM_PROFILE_PATH="%s"' % f)]
+
+
 def add_test_plugins(n, vflags):
     """tests/plugins/*.c -> build/tests/plugins/*.so: small plugins, most
     deliberately broken, that the selection tests load."""
@@ -490,6 +506,10 @@ def main():
     ap.add_argument('--sanitize', default='',
                     help='e.g. address,undefined')
     ap.add_argument('--prefix', default='/usr/local')
+    ap.add_argument('--sysconfdir', default='',
+                    help='configuration directory: the machine profile is\n'
+                    '<sysconfdir>/libpmem/profile (default: /etc for\n'
+                    '--prefix=/usr, else <prefix>/etc)')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
     ap.add_argument('--host', default='',
                     help='cross build: aarch64-linux-gnu or\n'
@@ -532,7 +552,8 @@ def main():
     n.var('cc', args.cc)
     n.var('ar', target.ar)
     n.var('cflags', ' '.join(BASE + target.cflags + WARN + extra +
-                             plugin_dir_flags(args.prefix)))
+                             plugin_dir_flags(args.prefix) +
+                             profile_flags(args)))
     n.var('ldflags', ' '.join(extra))
     n.var('prefix', args.prefix)
     n.var('libs', ' '.join(LIB_LIBS))
