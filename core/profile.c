@@ -440,6 +440,23 @@ static void set_reason(char *reason, size_t size, const char *origin,
 			extra, automatic->name, old);
 }
 
+/* The parts of a rules' reason that name a variable ("PMEM_AVX=0"). */
+static const char *env_parts(const char *reason, char *out, size_t n)
+{
+	out[0] = '\0';
+	for (const char *p = reason; *p; ) {
+		size_t len = strcspn(p, ",;");
+		if (memchr(p, '=', len)) {
+			size_t used = strlen(out);
+			snprintf(out + used, n - used, "%s%.*s", used ? ", " :
+					"", (int)len, p);
+		}
+		p += len;
+		p += strspn(p, ",; ");
+	}
+	return out[0] ? out : reason;
+}
+
 static const char *read_error(int err, char *buf, size_t n)
 {
 	switch (err) {
@@ -539,8 +556,8 @@ void pmem_profile_apply(const struct pmem_profile_in *in,
 	if ((v = env(in, "PMEM_NO_FLUSH")) != NULL) {
 		status(st, "; flush: PMEM_NO_FLUSH=%.16s wins", v);
 	} else if (!rules_take(si, fl, 1, r, sizeof(r))) {
-		status(st, "; flush: the environment removes %s (%s)",
-				fl->name, r);
+		status(st, "; flush: %s wins over %s", env_parts(r, eb,
+					sizeof(eb)), fl->name);
 	} else {
 		set_reason(sel->flush_reason, sizeof(sel->flush_reason),
 				origin, "", c->flush);
@@ -574,8 +591,8 @@ void pmem_profile_apply(const struct pmem_profile_in *in,
 		used = 1;
 	}
 	if (!rules_take(si, cp, 1, r, sizeof(r))) {
-		status(st, "; copy: the environment removes %s (%s)",
-				cp->name, r);
+		status(st, "; copy: %s wins over %s", env_parts(r, eb,
+					sizeof(eb)), cp->name);
 		if (extra[0]) {
 			size_t l = strlen(sel->copy_reason);
 			snprintf(sel->copy_reason + l,
