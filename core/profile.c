@@ -106,16 +106,18 @@ static int date(const char *v)
 static int parse_features(const char *v, uint64_t *out, char *why,
 		size_t n)
 {
+	/* the named bits, looked up once: start-up reads a dozen names */
+	const char *names[64];
+	for (int i = 0; i < 64; i++)
+		names[i] = pmem_cpu_feature_name(1ULL << i);
 	*out = 0;
 	while (*v) {
 		size_t len = strcspn(v, " ");
 		int bit = -1;
-		for (int i = 0; i < 64 && bit < 0; i++) {
-			const char *name = pmem_cpu_feature_name(1ULL << i);
-			if (name && strlen(name) == len &&
-					strncmp(name, v, len) == 0)
+		for (int i = 0; i < 64 && bit < 0; i++)
+			if (names[i] && strncmp(names[i], v, len) == 0 &&
+					names[i][len] == '\0')
 				bit = i;
-		}
 		if (bit < 0)
 			return fail(why, n, "unknown CPU feature '%.*s'",
 					(int)(len > 32 ? 32 : len), v);
