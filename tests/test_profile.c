@@ -654,3 +654,76 @@ Test(profile, pmem_movnt_variables_win)
 	cr_assert_eq(c->small_nt, 0);
 	HAS_TEXT(st.status, "non-temporal stores are off");
 }
+
+/* ---- anything at all ------------------------------------------------- */
+
+/* Random edits of the good profile (bytes changed, cut, lines repeated,
+ * values swapped for other keys' values, a backend name swapped): never a
+ * crash, and whatever is applied is still durable here, with no eADR. */
+Test(profile, random_edits_never_choose_what_is_not_durable)
+{
+	static const char *const names[] = { "nop", "msync-fallback", "clwb",
+		"clflushopt", "clflush", "nt-sse2", "nt-avx", "nt-avx512",
+		"/x.so", "", "0x19", "1" };
+	char good[sizeof(file)];
+	size_t good_len = file_len;
+	memcpy(good, file, file_len);
+	unsigned seed = 17, applied = 0;
+	for (int it = 0; it < 3000; it++) {
+		memcpy(file, good, good_len);
+		file_len = good_len;
+		int edits = 1 + rand_r(&seed) % 3;
+		for (int e = 0; e < edits && file_len > 0; e++) {
+			file[file_len] = '\0';	/* for strcspn below */
+			size_t at = (size_t)rand_r(&seed) % file_len;
+			switch (rand_r(&seed) % 4) {
+			case 0:		/* one byte, any value */
+				file[at] = (char)(rand_r(&seed) & 0xff);
+				break;
+			case 1:		/* cut */
+				file_len = at;
+				break;
+			case 2: {	/* a line again at the end */
+				const char *l = memchr(file + at, '\n',
+						file_len - at);
+				size_t s = l ? (size_t)(l - file) + 1 : 0;
+				size_t len = strcspn(file + s, "\n") + 1;
+				if (s < file_len && file_len + len < sizeof(file)) {
+					memmove(file + file_len, file + s, len);
+					file_len += len;
+				}
+				break;
+			}
+			default: {	/* a value replaced by a name */
+				const char *eq = memchr(file + at, '=',
+						file_len - at);
+				if (!eq)
+					break;
+				size_t v = (size_t)(eq - file) + 1;
+				size_t old = strcspn(file + v, "\n");
+				if (old > file_len - v)
+					old = file_len - v;
+				const char *nm = names[rand_r(&seed) %
+					(sizeof(names) / sizeof(*names))];
+				size_t nl = strlen(nm);
+				if (file_len - old + nl >= sizeof(file))
+					break;
+				memmove(file + v + nl, file + v + old,
+						file_len - v - old);
+				memcpy(file + v, nm, nl);
+				file_len = file_len - old + nl;
+			}
+			}
+		}
+		const struct pmem_backend_choice *c = run("/fake/p", NULL);
+		cr_assert_neq(c->flush->caps & PMEM_BACKEND_CAP_NO_WRITEBACK,
+				PMEM_BACKEND_CAP_NO_WRITEBACK, "%s: %s",
+				c->flush->name, st.status);
+		cr_assert_eq(c->copy->cpu_needs & ~zen4.features, 0);
+		cr_assert_eq(c->flush->cpu_needs & ~zen4.features, 0);
+		applied += (unsigned)st.applied;
+	}
+	/* the edits left some profiles good: the check above saw both */
+	cr_assert_gt(applied, 0);
+	cr_assert_lt(applied, 3000);
+}
