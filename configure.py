@@ -225,6 +225,22 @@ def plugin_dir_flags(prefix, libdir=''):
     return [shlex.quote('-DPMEM_PLUGIN_DIR="%s"' % d)]
 
 
+def sysconfdir_of(args):
+    """--sysconfdir, else derived from --prefix as the GNU directory
+    variables do, except that /usr keeps its configuration in /etc."""
+    if args.sysconfdir:
+        return args.sysconfdir
+    p = os.path.normpath(args.prefix)
+    return '/etc' if p in ('/usr', '/') else os.path.join(p, 'etc')
+
+
+def profile_flags(args):
+    """Where the machine profile is (pmem-info --calibrate --save writes
+    it, the library reads it: core/profile.h)."""
+    f = os.path.join(sysconfdir_of(args), 'libpmem/profile').replace('$', '$$')
+    return [shlex.quote('-DPMEM_PROFILE_PATH="%s"' % f)]
+
+
 def add_test_plugins(n, vflags):
     """tests/plugins/*.c -> build/tests/plugins/*.so: small plugins, most
     deliberately broken, that the selection tests load."""
@@ -524,6 +540,10 @@ def main():
                     help="added to every compile (debian/rules: dpkg-buildflags')")
     ap.add_argument('--extra-ldflags', default='',
                     help='added to every link')
+    ap.add_argument('--sysconfdir', default='',
+                    help='configuration directory: the machine profile is\n'
+                    '<sysconfdir>/libpmem/profile (default: /etc for\n'
+                    '--prefix=/usr, else <prefix>/etc)')
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
     ap.add_argument('--host', default='',
                     help='cross build: aarch64-linux-gnu or\n'
@@ -568,6 +588,7 @@ def main():
     n.var('ar', target.ar)
     n.var('cflags', ' '.join(BASE + target.cflags + WARN + extra +
                              plugin_dir_flags(args.prefix, args.libdir) +
+                             profile_flags(args) +
                              [f for f in [args.extra_cflags] if f]))
     n.var('ldflags', ' '.join(extra + [f for f in [args.extra_ldflags] if f]))
     n.var('prefix', args.prefix)

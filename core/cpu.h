@@ -15,6 +15,10 @@
  * One implementation per instruction set (core/cpu_<isa>.c). */
 void pmem_cpu_detect(struct pmem_cpu *cpu);
 
+/* The stepping (revision) of the CPU, for the machine profile's
+ * signature: CPUID leaf 1 on x86-64; 0 where the ISA gives none to EL0. */
+unsigned pmem_cpu_stepping(void);
+
 /* Lower-case name of one PMEM_CPU_* bit ("avx512f"), NULL if unknown. */
 const char *pmem_cpu_feature_name(uint64_t bit);
 

@@ -30,3 +30,10 @@ void pmem_cpu_detect(struct pmem_cpu *cpu)
 		f |= PMEM_CPU_ARCH_3_1;
 	cpu->features = f;
 }
+
+/* The PVR's revision is not in the hwcaps: the signature has features
+ * only. */
+unsigned pmem_cpu_stepping(void)
+{
+	return 0;
+}

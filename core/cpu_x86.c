@@ -90,3 +90,11 @@ void pmem_cpu_detect(struct pmem_cpu *cpu)
 	}
 	cpu->features = f;
 }
+
+unsigned pmem_cpu_stepping(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return 0;
+	return a & 0xf;
+}

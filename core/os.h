@@ -37,6 +37,36 @@ extern const char pmem_os_unmap_name[];
  * with errno. */
 int pmem_os_msync(const void *addr, size_t len);
 
+/* ---- configuration files (the machine profile) ---- */
+
+/* 1 when the process runs with privileges its user lacks (set-uid or
+ * set-gid: AT_SECURE), 0 when not. */
+int pmem_os_is_privileged(void);
+
+/* Who owns a configuration file, as the trust rule needs it. */
+enum pmem_os_owner {
+	PMEM_OS_OWNER_OTHER,	/* neither of the two below */
+	PMEM_OS_OWNER_ADMIN,	/* the administrator (root) */
+	PMEM_OS_OWNER_SELF,	/* the effective user of this process */
+};
+
+struct pmem_os_conf_file {
+	size_t len;		/* bytes read into buf */
+	enum pmem_os_owner owner;
+	long owner_id, self_id;	/* the owner and the effective user (uid),
+				 * for messages */
+	int others_write;	/* the group or others may write it */
+};
+
+/* Reads the small file at path into buf (at most size - 1 bytes, then a
+ * NUL) and says who owns it.  Never follows a symbolic link at path and
+ * never blocks (a FIFO or device is refused, not opened for reading).
+ * 0, or -1 with errno: ELOOP (path is a symbolic link), EINVAL (not a
+ * regular file), EFBIG (longer than size - 1 bytes), ENOTSUP (this OS
+ * has no such files), or open's and read's errors. */
+int pmem_os_read_conf(const char *path, char *buf, size_t size,
+		struct pmem_os_conf_file *f);
+
 /* ---- plugins (shared objects / DLLs) ---- */
 
 /* ".so" or ".dll"; what separates directories in PMEM_BACKEND_PATH; and

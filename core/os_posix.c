@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -98,6 +99,63 @@ int pmem_os_regular_file(const char *path)
 		errno = EINVAL;
 		return -1;
 	}
+	return 0;
+}
+
+int pmem_os_is_privileged(void)
+{
+	return getauxval(AT_SECURE) != 0;
+}
+
+int pmem_os_read_conf(const char *path, char *buf, size_t size,
+		struct pmem_os_conf_file *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* O_NOFOLLOW: a symbolic link is refused (ELOOP), whoever owns it;
+	 * O_NONBLOCK: a FIFO opens at once and is refused below. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+			O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int err = 0;
+	ssize_t got = 0;
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else if ((unsigned long long)st.st_size >= size)
+		err = EFBIG;
+	/* Read one byte more than fits: a file that grew is refused too. */
+	while (!err) {
+		ssize_t n = read(fd, buf + got, size - (size_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = errno;
+		else if (n == 0)
+			break;
+		else if ((size_t)(got += n) >= size)
+			err = EFBIG;
+	}
+	close(fd);
+	if (err) {
+		buf[0] = '\0';
+		errno = err;
+		return -1;
+	}
+	buf[got] = '\0';
+	f->len = (size_t)got;
+	f->owner_id = (long)st.st_uid;
+	f->self_id = (long)geteuid();
+	f->owner = st.st_uid == 0 ? PMEM_OS_OWNER_ADMIN :
+		st.st_uid == geteuid() ? PMEM_OS_OWNER_SELF :
+		PMEM_OS_OWNER_OTHER;
+	f->others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
 	return 0;
 }
 

@@ -203,6 +203,25 @@ const char *pmem_os_secure_getenv(const char *name)
 	return pmem_os_getenv(name);
 }
 
+/* No set-uid programs on Windows. */
+int pmem_os_is_privileged(void)
+{
+	return 0;
+}
+
+/* The machine profile is not read on Windows: its trust rule (owner,
+ * who may write) is written for POSIX owners and modes. */
+int pmem_os_read_conf(const char *path, char *buf, size_t size,
+		struct pmem_os_conf_file *f)
+{
+	(void)path;
+	memset(f, 0, sizeof(*f));
+	if (size)
+		buf[0] = '\0';
+	errno = ENOTSUP;
+	return -1;
+}
+
 int pmem_os_getpid(void)
 {
 	return (int)GetCurrentProcessId();

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "os.h"
 #include "ops.h"
+#include "profile.h"
 #include "select.h"
 
 /* Safe before the constructor: CLFLUSH and temporal copies. */
@@ -34,6 +35,7 @@ struct pmem_ops pmem_ops = {
 
 static struct pmem_cpu cpu;
 static struct pmem_selection selection;
+static struct pmem_profile_state profile_state;
 /* Two steps, so a probe may ask for the CPU while the choice is made. */
 static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -51,12 +53,14 @@ static const struct pmem_selection in_progress = {
 	},
 };
 
-/* Variables that load code are ignored in set-uid/set-gid programs. */
+/* Variables that load code or name files are ignored in set-uid/set-gid
+ * programs. */
 static const char *real_env(const char *name, void *ctx)
 {
 	(void)ctx;
 	if (strcmp(name, "PMEM_BACKEND") == 0 ||
-			strcmp(name, "PMEM_BACKEND_PATH") == 0)
+			strcmp(name, "PMEM_BACKEND_PATH") == 0 ||
+			strcmp(name, "PMEM_PROFILE") == 0)
 		return pmem_os_secure_getenv(name);
 	return pmem_os_getenv(name);
 }
@@ -101,6 +105,14 @@ static void init(void)
 		.plugin_dir = pmem_os_plugin_dir(),
 	};
 	pmem_select_backends(&in, &selection);
+	struct pmem_profile_in pin = {
+		.sel = &in,
+		.stepping = pmem_cpu_stepping(),
+		.privileged = pmem_os_is_privileged(),
+		.default_path = PMEM_PROFILE_PATH,
+		.read = pmem_os_read_conf,
+	};
+	pmem_profile_apply(&pin, &selection, &profile_state);
 	choosing = 0;
 	const struct pmem_backend_choice *c = &selection.choice;
 	if (c->refusal)
@@ -144,6 +156,12 @@ const struct pmem_selection *pmem_selection_get(void)
 		return &in_progress;
 	pthread_once(&once, init);
 	return &selection;
+}
+
+const struct pmem_profile_state *pmem_profile_get_state(void)
+{
+	pmem_selection_get();
+	return &profile_state;
 }
 
 PMEM_EXPORT const struct pmem_backend_choice *pmem_backend_get_choice(void)

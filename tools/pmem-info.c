@@ -21,6 +21,7 @@
 #include "libpmem_backend.h"
 #include "cpu.h"
 #include "os.h"
+#include "profile.h"
 #include "select.h"
 
 #ifndef PATH_MAX
@@ -33,7 +34,7 @@ static int json;
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: pmem-info [--json] [PATH] | --calibrate [--quick]\n"
+"usage: pmem-info [--json] [PATH] | --calibrate [--quick] [--save [FILE]]\n"
 "\n"
 "Without PATH: the flush and copy backends libpmem chose on this machine\n"
 "and why, the CPU features it saw, and every linked-in or plugin backend\n"
@@ -45,6 +46,8 @@ static void usage(FILE *f)
 "  --json   the same facts as one JSON object\n"
 "  --calibrate [--quick]  time the backend pairs and NT thresholds this\n"
 "           CPU runs (under 60 s) and print the fastest; changes nothing\n"
+"  --save [FILE]  with --calibrate: write the result as the machine\n"
+"           profile libpmem applies at start-up (default " PMEM_PROFILE_PATH ")\n"
 "  --help   this text\n"
 "\n"
 "Exit status: 0 done (PATH would be pmem), 1 PATH would not be pmem,\n"
@@ -248,6 +251,7 @@ static void print_choice_text(const struct pmem_backend_choice *c,
 		       "are multiples of 4 and a move does not overlap\n");
 	if (c->refusal)
 		printf("refused: %s\n", T(0, c->refusal));
+	printf("profile: %s\n", T(0, pmem_profile_get_state()->status));
 	printf("auto flush: %s\n", pmem_has_auto_flush() == 1 ? "yes" : "no");
 	if (cpu->vendor[0])
 		printf("cpu: %s family 0x%x model 0x%x\n", T(0, cpu->vendor),
@@ -352,6 +356,11 @@ static void print_choice_json(const struct pmem_backend_choice *c,
 	printf("%s", c->movnt && c->small_nt ? "true" : "false");
 	jkey(&first, "refusal");
 	jstr(c->refusal);
+	jkey(&first, "profile");
+	printf("{\"status\": ");
+	jstr(pmem_profile_get_state()->status);
+	printf(", \"applied\": %s}", pmem_profile_get_state()->applied ?
+			"true" : "false");
 	jkey(&first, "auto_flush");
 	printf("%s", pmem_has_auto_flush() == 1 ? "true" : "false");
 	jkey(&first, "cpu");

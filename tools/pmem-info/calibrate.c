@@ -10,8 +10,14 @@
  * and in reverse (A B B A), every candidate writing the same addresses in a
  * round; the score of a cell is the median over rounds of the per-round
  * speed ratio against the automatic choice, measured twice to give the
- * noise.  It changes nothing: the table is put back, nothing is written.
+ * noise.  Each candidate fills the table as start-up does (select.c:
+ * pmem_ops_use_flush, pmem_select_deep_flush), so what is timed is what
+ * the library would run.  It changes nothing: the table is put back, and
+ * only --save writes a file (the machine profile, core/profile.h), which
+ * keeps the automatic choice unless a pair was measured faster beyond
+ * the noise.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,8 +28,12 @@
 
 #include "libpmem.h"
 #include "libpmem_backend.h"
+#include "cpu.h"
 #include "ops.h"
+#include "profile.h"
+#include "select.h"
 #include "calibrate.h"
+#include "info_os.h"
 #include "pm_prims.h"
 
 #define MAX_CAND 24
@@ -46,6 +56,32 @@ static char *region;
 static size_t pos;
 static int rounds = 9;
 static double batch_ns = 1.5e6;
+static const struct pmem_cpu *cpu;
+
+/* Progress on stderr once a run has taken a few seconds. */
+static struct {
+	const char *step;
+	int cell, cells;
+	struct timespec start, last;
+} prog;
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void progress(void)
+{
+	prog.cell++;
+	if (since(&prog.start) < 3 || since(&prog.last) < 2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &prog.last);
+	fprintf(stderr, "calibrate: %s, cell %d of %d, %.0f s so far\n",
+		prog.step, prog.cell, prog.cells, since(&prog.start));
+}
 
 static uint64_t cpu_ns(void)
 {
@@ -54,11 +90,12 @@ static uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* As start-up fills the table for this pair: the drain and the fences
+ * after NT copies follow the flush backend's caps on this CPU. */
 static void install(const struct cand *c)
 {
-	pmem_ops.flush = c->flush->flush;
-	pmem_ops.drain = c->flush->drain;
-	pmem_ops.deep_flush = c->flush->flush;	/* a cache-line flush */
+	pmem_ops_use_flush(&pmem_ops, c->flush, cpu);
+	pmem_ops.deep_flush = pmem_select_deep_flush(c->flush, cpu);
 	pmem_ops.memmove_nt = c->copy->memmove_nt;
 	pmem_ops.memset_nt = c->copy->memset_nt;
 	pmem_ops.movnt_threshold = c->thr;
@@ -154,14 +191,18 @@ static void measure_cell(const struct cand *c, int nc, int op, size_t n,
  * geometric mean of the cell scores per op, geo[k][NOPS] over all cells.
  * Returns the noise: the largest |score - 1| of c[1] (c[0] again).
  */
-static double measure(const struct cand *c, int nc, const size_t *sizes,
-		int nsizes, double geo[][NOPS + 1])
+static double measure(const char *step, const struct cand *c, int nc,
+		const size_t *sizes, int nsizes, double geo[][NOPS + 1])
 {
 	double sum[MAX_CAND][NOPS + 1] = { { 0 } }, noise = 0;
 	double score[MAX_CAND];
+	prog.step = step;
+	prog.cell = 0;
+	prog.cells = NOPS * nsizes;
 	for (int op = 0; op < NOPS; op++)
 		for (int si = 0; si < nsizes; si++) {
 			measure_cell(c, nc, op, sizes[si], score);
+			progress();
 			for (int k = 0; k < nc; k++) {
 				sum[k][op] += log(score[k]);
 				sum[k][NOPS] += log(score[k]);
@@ -212,14 +253,125 @@ static void set_label(struct cand *c, const char *extra)
 		 c->small_nt ? "+small" : "", extra);
 }
 
+/* ---- --save: the machine profile ------------------------------------ */
+
+/* What --save refuses to calibrate under: each changes the choice the
+ * run compares with, so the profile would not say what it measured. */
+static const char *const choice_vars[] = { "PMEM_BACKEND", "PMEM_NO_FLUSH",
+	"PMEM_NO_CLWB", "PMEM_NO_CLFLUSHOPT", "PMEM_NO_MOVNT", "PMEM_AVX",
+	"PMEM_AVX512F", "PMEM_MOVNT_THRESHOLD", "PMEM_MOVNT_SMALL" };
+
+static const char *check_text;
+
+/* The profile about to be written, as pmem_os_read_conf would read it. */
+static int read_check_text(const char *path, char *buf, size_t size,
+		struct pmem_os_conf_file *f)
+{
+	(void)path;
+	size_t n = strlen(check_text);
+	memset(f, 0, sizeof(*f));
+	if (n >= size) {
+		errno = EFBIG;
+		return -1;
+	}
+	memcpy(buf, check_text, n + 1);
+	f->len = n;
+	f->owner = PMEM_OS_OWNER_SELF;
+	return 0;
+}
+
+static const char *check_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	return strcmp(name, "PMEM_PROFILE") == 0 ? "(the new profile)" :
+		getenv(name);
+}
+
+/* 0 when the library, reading text at start-up here, would apply it as
+ * the choice k; else -1 with its reason in why. */
+static int library_takes(const char *text, const struct cand *k, char *why,
+		size_t n)
+{
+	struct pmem_select_in in = {
+		.cpu = cpu,
+		.env = check_env,
+		.backends = pmem_static_backends,
+		.auto_flush = pmem_has_auto_flush() == 1,
+	};
+	static struct pmem_selection sel;
+	static struct pmem_profile_state st;
+	pmem_select_backends(&in, &sel);
+	check_text = text;
+	struct pmem_profile_in pin = {
+		.sel = &in,
+		.stepping = pmem_cpu_stepping(),
+		.default_path = NULL,
+		.read = read_check_text,
+	};
+	pmem_profile_apply(&pin, &sel, &st);
+	const struct pmem_backend_choice *c = &sel.choice;
+	snprintf(why, n, "%s", st.status);
+	return st.applied && c->flush == k->flush && c->copy == k->copy &&
+		c->movnt_threshold == k->thr && c->small_nt == k->small_nt ?
+		0 : -1;
+}
+
+/* Writes the profile for k: 0, or 2 (pmem-info's error status). */
+static int save(const char *path, const struct cand *k, double ratio,
+		double noise, const char *note)
+{
+	struct pmem_profile p;
+	memset(&p, 0, sizeof(p));
+	pmem_profile_sign(&p, cpu, pmem_cpu_stepping());
+	snprintf(p.flush, sizeof(p.flush), "%s", k->flush->name);
+	snprintf(p.copy, sizeof(p.copy), "%s", k->copy->name);
+	p.movnt_threshold = k->thr;
+	p.small_nt = k->small_nt;
+	time_t now = time(NULL);
+	strftime(p.date, sizeof(p.date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	snprintf(p.ratio, sizeof(p.ratio), "%.3f", ratio);
+	snprintf(p.noise, sizeof(p.noise), "%.3f", noise);
+	char text[PMEM_PROFILE_MAX], why[1024];
+	if (pmem_profile_format(&p, note, text, sizeof(text)) < 0) {
+		fprintf(stderr, "pmem-info: --save: the profile does not fit "
+			"in %d bytes\n", PMEM_PROFILE_MAX);
+		return 2;
+	}
+	if (library_takes(text, k, why, sizeof(why)) != 0) {
+		fprintf(stderr, "pmem-info: --save: not written, the library "
+			"would not apply it: %s\n", why);
+		return 2;
+	}
+	if (info_write_profile(path, text, why, sizeof(why)) != 0) {
+		fprintf(stderr, "pmem-info: --save: %s\n", why);
+		return 2;
+	}
+	printf("saved: %s (%s,%s threshold %zu, short copies %s; %s)\n", path,
+	       p.flush, p.copy, p.movnt_threshold,
+	       p.small_nt ? "non-temporal" : "temporal", note);
+	return 0;
+}
+
+static int same_choice(const struct cand *a, const struct cand *b)
+{
+	return a->flush == b->flush && a->copy == b->copy &&
+		a->thr == b->thr && a->small_nt == b->small_nt;
+}
+
 int pmem_info_calibrate(int argc, char **argv)
 {
 	int quick = 0;
+	const char *save_path = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			quick = 1;
+		} else if (!strcmp(argv[i], "--save") && !save_path) {
+			save_path = PMEM_PROFILE_PATH;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				save_path = argv[++i];
 		} else {
-			fprintf(stderr, "pmem-info: --calibrate [--quick]\n");
+			fprintf(stderr, "pmem-info: --calibrate [--quick] "
+				"[--save [FILE]]\n");
 			return 2;
 		}
 	}
@@ -227,7 +379,7 @@ int pmem_info_calibrate(int argc, char **argv)
 		rounds = 3;
 		batch_ns = 1e5;
 	}
-	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
+	cpu = pmem_backend_get_cpu();
 	const struct pmem_backend_choice *ch = pmem_backend_get_choice();
 	if (!ch->movnt) {
 		fprintf(stderr, "pmem-info: --calibrate: non-temporal stores are "
@@ -235,6 +387,22 @@ int pmem_info_calibrate(int argc, char **argv)
 			"to calibrate\n");
 		return 2;
 	}
+	if (pmem_profile_get_state()->applied) {
+		fprintf(stderr, "pmem-info: --calibrate: a machine profile is "
+			"in use (%s); run with PMEM_PROFILE=0 to measure "
+			"against the automatic choice\n",
+			pmem_profile_get_state()->status);
+		return 2;
+	}
+	for (size_t i = 0; save_path && i < sizeof(choice_vars) /
+			sizeof(*choice_vars); i++)
+		if (getenv(choice_vars[i])) {
+			fprintf(stderr, "pmem-info: --calibrate --save: %s is "
+				"set; unset it, so the profile is measured "
+				"against the automatic choice\n",
+				choice_vars[i]);
+			return 2;
+		}
 	region = mmap(NULL, REGION, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (region == MAP_FAILED) {
@@ -246,6 +414,7 @@ int pmem_info_calibrate(int argc, char **argv)
 	struct pmem_ops saved = pmem_ops;
 	struct timespec w0;
 	clock_gettime(CLOCK_MONOTONIC, &w0);
+	prog.start = prog.last = w0;
 
 	printf("calibrate: %s family 0x%x model 0x%x; %d rounds of >= %.1f ms "
 	       "batches per cell, A B B A after a warm-up, median of per-round "
@@ -284,7 +453,7 @@ int pmem_info_calibrate(int argc, char **argv)
 				      8 << 20 };
 	double geo[MAX_CAND][NOPS + 1];
 	int nbig = quick ? 3 : 6;
-	double noise = measure(c, nc, big, nbig, geo);
+	double noise = measure("step 1 of 3 (pairs)", c, nc, big, nbig, geo);
 	print_table("pairs:", c, nc, geo, big, nbig);
 	int best = 0;
 	for (int k = 2; k < nc; k++)
@@ -338,7 +507,8 @@ int pmem_info_calibrate(int argc, char **argv)
 	static const size_t small[] = { 64, 128, 256, 512, 1024, 2048, 4096 };
 	int nsmall = quick ? 3 : 7;
 	double geo2[MAX_CAND][NOPS + 1];
-	double noise2 = measure(t, nt, small, nsmall, geo2);
+	double noise2 = measure("step 2 of 3 (thresholds)", t, nt, small,
+				nsmall, geo2);
 	print_table("thresholds:", t, nt, geo2, small, nsmall);
 	/* Another threshold only when it beats the pair's by the noise. */
 	int bt_best = 2;
@@ -354,20 +524,22 @@ int pmem_info_calibrate(int argc, char **argv)
 	static const size_t all[] = { 64, 256, 1024, 4096, 65536, 1 << 20 };
 	int nall = quick ? 2 : 6;
 	double geo3[3][NOPS + 1];
-	double noise3 = measure(f, 3, all, nall, geo3);
+	double noise3 = measure("step 3 of 3 (best against automatic)", f, 3,
+				all, nall, geo3);
 	print_table("best against automatic:", f, 3, geo3, all, nall);
 
 	pmem_ops = saved;
 	munmap(region, REGION);
-	struct timespec w1;
-	clock_gettime(CLOCK_MONOTONIC, &w1);
 	double noise_all = noise > noise2 ? noise : noise2;
 	if (noise3 > noise_all)
 		noise_all = noise3;
+	/* Only a pair measured faster than the automatic choice beyond
+	 * the noise is offered, and saved. */
+	int faster = !same_choice(&win, &c[0]) &&
+		geo3[2][NOPS] > 1 + noise_all;
+	const struct cand *pick = faster ? &win : &c[0];
 	printf("\nnoise (the automatic choice against itself, worst cell): "
-	       "%.3f; took %.1f s\n", noise_all,
-	       (double)(w1.tv_sec - w0.tv_sec) +
-	       (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
+	       "%.3f; took %.1f s\n", noise_all, since(&w0));
 	printf("suggested preference row for core/select_rules.c (a "
 	       "suggestion from one run: nothing was changed):\n"
 	       "  { \"%s\", 0x%02x, 0x00, 0xff, {", cpu->vendor, cpu->family);
@@ -375,12 +547,37 @@ int pmem_info_calibrate(int argc, char **argv)
 		printf("%s \"%s\"", j ? "," : "", order[j]->name);
 	printf(" }, \"docs/performance.md#(the section with this run)\", %s }\n",
 	       win.small_nt ? "\"small aligned copies NT (...)\"" : "NULL");
+	printf("automatic: %s,%s threshold %zu, short copies %s\n",
+	       ch->flush->name, ch->copy->name, ch->movnt_threshold,
+	       ch->small_nt ? "non-temporal" : "temporal");
+	printf("fastest measured: %s,%s threshold %zu, short copies %s, "
+	       "%.3f times the automatic choice\n", win.flush->name,
+	       win.copy->name, win.thr, win.small_nt ? "non-temporal" :
+	       "temporal", geo3[2][NOPS]);
 	printf("reproduce: PMEM_BACKEND=%s,%s PMEM_MOVNT_THRESHOLD=%zu "
-	       "PMEM_MOVNT_SMALL=%d\n", win.flush->name, win.copy->name,
-	       win.thr, win.small_nt);
-	printf("best: %s,%s threshold %zu (automatic: %s,%s threshold %zu, "
-	       "speed ratio %.3f)\n", win.flush->name, win.copy->name,
-	       win.thr, ch->flush->name, ch->copy->name, ch->movnt_threshold,
-	       geo3[2][NOPS]);
+	       "PMEM_MOVNT_SMALL=%d\n", pick->flush->name, pick->copy->name,
+	       pick->thr, pick->small_nt);
+	if (save_path) {
+		int keep = !faster || quick;
+		const char *note = !faster ? "no pair beat the automatic "
+			"choice beyond the noise: this keeps it" : quick ?
+			"--quick is too short to trust: this keeps the "
+			"automatic choice" : "measured faster than the "
+			"automatic choice beyond the noise";
+		int rc = save(save_path, keep ? &c[0] : &win,
+			      keep ? geo3[1][NOPS] : geo3[2][NOPS], noise_all,
+			      note);
+		if (rc)
+			return rc;
+	}
+	if (faster)
+		printf("best: %s,%s threshold %zu, short copies %s: %.3f times "
+		       "the automatic choice, beyond the noise (%.3f)\n",
+		       win.flush->name, win.copy->name, win.thr,
+		       win.small_nt ? "non-temporal" : "temporal",
+		       geo3[2][NOPS], noise_all);
+	else
+		printf("no pair beats the automatic choice beyond the noise "
+		       "(%.3f): keeping it\n", noise_all);
 	return 0;
 }

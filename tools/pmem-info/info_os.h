@@ -52,6 +52,13 @@ int info_real_path(const char *p, char *out, size_t n);
  * array *names; their number (0 on error). */
 int info_list_plugins(const char *dir, char (**names)[256]);
 
+/* Writes text as the file at path, readable by all and writable by its
+ * owner only, replacing it in one step (a temporary file renamed); the
+ * parent directory is created if missing.  0, or -1 with the reason in
+ * why. */
+int info_write_profile(const char *path, const char *text, char *why,
+		size_t n);
+
 /* The directory of this program: 0, or -1. */
 int info_exe_dir(char *out, size_t n);
 

@@ -337,3 +337,51 @@ int info_exe_dir(char *out, size_t n)
 	*slash = '\0';
 	return 0;
 }
+
+int info_write_profile(const char *path, const char *text, char *why,
+		size_t n)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(why, n, "path too long");
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			snprintf(why, n, "cannot create %s: %s", dir,
+					strerror(errno));
+			return -1;
+		}
+	}
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(why, n, "cannot create %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	size_t len = strlen(text), done = 0;
+	int err = fchmod(fd, 0644) != 0 ? errno : 0;	/* whatever the umask */
+	while (!err && done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0 && errno != EINTR)
+			err = errno;
+		else if (w > 0)
+			done += (size_t)w;
+	}
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		snprintf(why, n, "cannot write %s: %s", path, strerror(err));
+		return -1;
+	}
+	return 0;
+}

@@ -165,3 +165,13 @@ int info_exe_dir(char *out, size_t n)
 			*c = '/';
 	return 0;
 }
+
+/* libpmem does not read a machine profile on Windows (core/os_windows.c). */
+int info_write_profile(const char *path, const char *text, char *why,
+		size_t n)
+{
+	(void)path;
+	(void)text;
+	snprintf(why, n, "machine profiles are not supported on Windows");
+	return -1;
+}
