@@ -36,13 +36,10 @@ static void setup(void)
 		cr_skip_test("SKIP small_nt: clwb or nt-sse2 not linked in, "
 				"or no CLWB on this CPU");
 	saved = pmem_ops;
-	pmem_ops.flush = clwb->flush;
-	pmem_ops.drain = clwb->drain;
-	pmem_ops.memmove_nt = sse2->memmove_nt;
-	pmem_ops.memset_nt = sse2->memset_nt;
-	pmem_ops.movnt_threshold = 256;
-	pmem_ops.small_nt = 1;
-	pmem_ops.fence_nt = 0;
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = clwb, .copy = sse2, .cpu = pmem_backend_get_cpu(),
+		.movnt_threshold = 256, .small_nt = 1,
+	});
 	pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert(pm != MAP_FAILED);

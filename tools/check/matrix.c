@@ -111,17 +111,18 @@ static int map_buffers(void)
 /* Puts the pair in the library's table, as start-up would. */
 static void install(size_t threshold)
 {
-	pmem_ops_use_flush(&pmem_ops, C.fb, &C.m->pair.cpu);
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = C.fb,
+		.copy = C.cb,
+		.cpu = &C.m->pair.cpu,
+		.movnt_threshold = C.m->pair.movnt ? threshold : SIZE_MAX,
+		/* The library's own rule for small copies, at its own
+		 * threshold. */
+		.small_nt = C.m->pair.small_nt &&
+			threshold == C.m->pair.threshold,
+	});
 	if (C.m->broken_no_nt_fence)
 		pmem_ops.fence_nt = 0;
-	if (C.cb) {
-		pmem_ops.memmove_nt = C.cb->memmove_nt;
-		pmem_ops.memset_nt = C.cb->memset_nt;
-	}
-	pmem_ops.movnt_threshold = C.m->pair.movnt ? threshold : SIZE_MAX;
-	/* The library's own rule for small copies, at its own threshold. */
-	pmem_ops.small_nt = C.m->pair.movnt && C.m->pair.small_nt &&
-		threshold == C.m->pair.threshold;
 	if (threshold == SIZE_MAX)
 		snprintf(C.thr, sizeof(C.thr), "thr=max");
 	else
