@@ -7,12 +7,6 @@
 #include "backend_build.h"
 #include "pm_prims.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	(void)cpu;
-	return 1;
-}
-
 static void *memmove_tmp(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
 {
@@ -34,7 +28,7 @@ PMEM_BACKEND_DESCRIPTOR(temporal) = {
 	.name = "temporal",
 	.description = "ordinary stores, then the flush backend's flush",
 	.kind = PMEM_BACKEND_COPY,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.memmove_nt = memmove_tmp,
 	.memset_nt = memset_tmp,
 };

@@ -473,7 +473,7 @@ static int usable_backends(void *h, int kind, const char **names, int max)
 		return 0;
 	for (unsigned i = 0; get(i) && k < max; i++) {
 		const struct pmem_backend *b = get(i);
-		if ((int)b->kind != kind || !b->probe(cpu()))
+		if ((int)b->kind != kind || !pmem_backend_runs(b, cpu()))
 			continue;
 		/* msync-fallback and nop are not CPU flush strategies */
 		if (!strcmp(b->name, "msync-fallback") ||

@@ -103,8 +103,7 @@ const char *pmem_select_needs(const struct pmem_backend *b, char *buf,
 int pmem_select_usable(const struct pmem_backend *b,
 		const struct pmem_cpu *cpu)
 {
-	return (cpu->features & b->cpu_needs) == b->cpu_needs &&
-		b->probe(cpu) != 0;
+	return pmem_backend_runs(b, cpu);
 }
 
 struct sel {

@@ -94,8 +94,9 @@ static void run(const struct pair_ix *ix, enum matrix_group g)
 	snprintf(name, sizeof(name), "%s%s%s", f->name, c ? "+" : "",
 			c ? c->name : "");
 	checkasm_cpu(&cpu);
-	if (!f->probe(&cpu) || (c && !c->probe(&cpu))) {
-		const struct pmem_backend *b = f->probe(&cpu) ? c : f;
+	if (!pmem_backend_runs(f, &cpu) ||
+			(c && !pmem_backend_runs(c, &cpu))) {
+		const struct pmem_backend *b = pmem_backend_runs(f, &cpu) ? c : f;
 		char needbuf[96];
 		const char *need = pmem_select_needs(b, needbuf,
 				sizeof(needbuf));

@@ -120,7 +120,7 @@ Test(pmem_info_env, automatic)
 		char want[256];
 		snprintf(want, sizeof(want), "\n  %-16s %-5s  %s", b->name,
 				b->kind == PMEM_BACKEND_FLUSH ? "flush" : "copy",
-				b->probe(pmem_backend_get_cpu()) ? "usable " :
+				pmem_backend_runs(b, pmem_backend_get_cpu()) ? "usable " :
 				"not usable on this CPU");
 		cr_assert(strstr(out, want) != NULL, "no '%s' in\n%s", want,
 				out);

@@ -216,7 +216,7 @@ static void same_as_static(const char *name)
 	const struct pmem_backend *b = NULL;
 	cr_assert_eq(pmem_backend_load(real, &b), 0, "%s", pmem_errormsg());
 	cr_assert_str_eq(b->name, name);
-	if (!b->probe(pmem_backend_get_cpu())) {
+	if (!pmem_backend_runs(b, pmem_backend_get_cpu())) {
 		char need[128];
 		const char *f = pmem_select_needs(b, need, sizeof(need));
 		SKIP_VISIBLY("%s: CPU lacks %s", name,

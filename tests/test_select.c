@@ -867,8 +867,8 @@ Test(startup, choice_fills_pmem_ops)
 	cr_assert_not_null(c->copy_reason);
 	cr_assert_eq(c->flush->kind, PMEM_BACKEND_FLUSH);
 	cr_assert_eq(c->copy->kind, PMEM_BACKEND_COPY);
-	cr_assert(c->flush->probe(pmem_backend_get_cpu()));
-	cr_assert(c->copy->probe(pmem_backend_get_cpu()));
+	cr_assert(pmem_backend_runs(c->flush, pmem_backend_get_cpu()));
+	cr_assert(pmem_backend_runs(c->copy, pmem_backend_get_cpu()));
 	cr_assert_eq((void *)pmem_ops.flush, (void *)c->flush->flush);
 	cr_assert_eq((void *)pmem_ops.drain, (void *)c->flush->drain);
 	cr_assert_eq((void *)pmem_ops.memmove_nt, (void *)c->copy->memmove_nt);
@@ -1234,22 +1234,24 @@ Test(forced, deep_flush_never_uses_clflush_the_cpu_lacks)
 	HAS_TEXT(sel.choice.flush_reason, "no CLFLUSH");
 }
 
-/* One fact: each linked-in backend's cpu_needs is exactly what its probe
- * requires (all of it, nothing more). */
-Test(loader, cpu_needs_agrees_with_probe)
+/* One path decides usability (pmem_backend_runs): each linked-in backend
+ * runs on a CPU with exactly its cpu_needs, and on none that lacks any
+ * one of them, whatever its probe says. */
+Test(loader, runs_exactly_where_cpu_needs_holds)
 {
 	const struct pmem_backend *b;
 	for (unsigned i = 0; (b = pmem_backend_get_static(i)); i++) {
 		struct pmem_cpu cpu = { .features = b->cpu_needs };
-		cr_assert(b->probe(&cpu), "%s refuses its own cpu_needs",
-				b->name);
+		cr_assert(pmem_backend_runs(b, &cpu),
+				"%s refused on its own cpu_needs", b->name);
 		for (int k = 0; k < 64; k++) {
 			uint64_t bit = 1ULL << k;
 			if (!(b->cpu_needs & bit))
 				continue;
 			cpu.features = b->cpu_needs & ~bit;
-			cr_assert(!b->probe(&cpu), "%s: cpu_needs has bit %d "
-					"its probe does not need", b->name, k);
+			cr_assert(!pmem_backend_runs(b, &cpu), "%s runs "
+					"without bit %d of its cpu_needs",
+					b->name, k);
 		}
 	}
 }

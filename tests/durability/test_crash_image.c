@@ -169,14 +169,15 @@ Test(crash, every_backend_pair_keeps_committed_records, .init = setup,
 		const struct pmem_backend *f = pmem_static_backends[i];
 		if (f->kind != PMEM_BACKEND_FLUSH)
 			continue;
-		if (!f->probe(cpu)) {
+		if (!pmem_backend_runs(f, cpu)) {
 			printf("SKIP crash images with %s: CPU cannot run it\n",
 			       f->name);
 			continue;
 		}
 		for (unsigned j = 0; pmem_static_backends[j]; j++) {
 			const struct pmem_backend *c = pmem_static_backends[j];
-			if (c->kind != PMEM_BACKEND_COPY || !c->probe(cpu))
+			if (c->kind != PMEM_BACKEND_COPY ||
+					!pmem_backend_runs(c, cpu))
 				continue;	/* pmem-info tells which */
 			pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
 				.flush = f, .copy = c, .cpu = cpu,

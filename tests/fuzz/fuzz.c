@@ -262,7 +262,7 @@ static void copy_stage(const char *self, double seconds)
 	const struct pmem_backend *b, *fl[32], *cp[32];
 	unsigned nf = 0, nc = 0;
 	for (unsigned i = 0; (b = pmem_backend_get_static(i)); i++) {
-		if (!b->probe(cpu)) {
+		if (!pmem_backend_runs(b, cpu)) {
 			printf("SKIP copy: %s: this CPU lacks what it needs\n",
 					b->name);
 			continue;
@@ -401,7 +401,8 @@ static int select_once(const struct pmem_backend *const *all, unsigned nall,
 	else if (c->flush->kind != PMEM_BACKEND_FLUSH ||
 			c->copy->kind != PMEM_BACKEND_COPY)
 		why = "a backend of the wrong kind";
-	else if (!c->flush->probe(&cpu) || !c->copy->probe(&cpu))
+	else if (!pmem_backend_runs(c->flush, &cpu) ||
+			!pmem_backend_runs(c->copy, &cpu))
 		why = "a backend whose probe refuses this CPU";
 	else if (c->flush != again.choice.flush ||
 			c->copy != again.choice.copy ||
@@ -416,7 +417,7 @@ static int select_once(const struct pmem_backend *const *all, unsigned nall,
 	else if (env_values[0] == backend && !two && !bogus0) {
 		for (unsigned i = 0; i < nall; i++)
 			if (strcmp(all[i]->name, a) == 0 &&
-					all[i]->probe(&cpu) && (n_forced++,
+					pmem_backend_runs(all[i], &cpu) && (n_forced++,
 					strcmp(a, c->flush->name) != 0 &&
 					strcmp(a, c->copy->name) != 0))
 				why = "a usable forced backend was not chosen";

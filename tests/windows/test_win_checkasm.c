@@ -37,8 +37,9 @@ static int run(const struct pmem_backend *f, const struct pmem_backend *c,
 	snprintf(name, sizeof(name), "%s%s%s", f->name, c ? "+" : "",
 			c ? c->name : "");
 	checkasm_cpu(&cpu);
-	if (!f->probe(&cpu) || (c && !c->probe(&cpu))) {
-		const struct pmem_backend *b = f->probe(&cpu) ? c : f;
+	if (!pmem_backend_runs(f, &cpu) ||
+			(c && !pmem_backend_runs(c, &cpu))) {
+		const struct pmem_backend *b = pmem_backend_runs(f, &cpu) ? c : f;
 		char nb[96];
 		const char *n = pmem_select_needs(b, nb, sizeof(nb));
 		snprintf(need, sizeof(need), "%s: CPU lacks %s", b->name,

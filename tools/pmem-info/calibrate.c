@@ -196,13 +196,12 @@ static void print_table(const char *title, const struct cand *c, int nc,
 	}
 }
 
-/* A CPU strategy: refused on a CPU without features (nop and
- * msync-fallback run anywhere and are not what this measures). */
+/* A CPU strategy: one that needs CPU features (nop and msync-fallback
+ * run anywhere and are not what this measures). */
 static int cpu_strategy(const struct pmem_backend *b,
 		const struct pmem_cpu *cpu)
 {
-	static const struct pmem_cpu none = { 0, "", 0, 0 };
-	return b->probe(cpu) && !b->probe(&none);
+	return pmem_backend_runs(b, cpu) && b->cpu_needs != 0;
 }
 
 static void set_label(struct cand *c, const char *extra)
