@@ -110,7 +110,7 @@ static void init(void)
 		.flush = c->flush,
 		.copy = c->copy,
 		.cpu = &cpu,
-		.movnt_threshold = c->movnt ? c->movnt_threshold : SIZE_MAX,
+		.movnt_threshold = c->movnt_threshold,
 		.small_nt = c->small_nt,
 	});
 

@@ -584,10 +584,8 @@ static void choose_threshold(struct sel *s)
 	char *r = s->out->copy_reason;
 	size_t rs = sizeof(s->out->copy_reason);
 
-	c->movnt = 1;
 	c->movnt_threshold = PMEM_MOVNT_THRESHOLD_DEFAULT;
 	if (env_is(s, "PMEM_NO_MOVNT", "1")) {
-		c->movnt = 0;
 		c->movnt_threshold = SIZE_MAX;
 		note(r, rs, "PMEM_NO_MOVNT=1: all copies temporal");
 		return;
@@ -597,7 +595,6 @@ static void choose_threshold(struct sel *s)
 	 * needs every byte stored temporally. */
 	const struct pmem_backend *f = s->out->choice.flush;
 	if (f->caps & PMEM_BACKEND_CAP_NO_NT) {
-		c->movnt = 0;
 		c->movnt_threshold = SIZE_MAX;
 		note(r, rs, "%s: all copies temporal", f->name);
 		return;
@@ -630,6 +627,8 @@ void pmem_select_backends(const struct pmem_select_in *in,
 	out->choice.flush = choose_flush(&s);
 	out->choice.copy = choose_copy(&s);
 	choose_threshold(&s);
+	/* Kept in the ABI; the threshold says it (SIZE_MAX: no NT copy). */
+	out->choice.movnt = out->choice.movnt_threshold != SIZE_MAX;
 
 	out->choice.flush_reason = out->flush_reason;
 	out->choice.copy_reason = out->copy_reason;

@@ -177,7 +177,8 @@ struct pmem_backend_choice {
 	const char *copy_reason;
 	const char *refusal;	/* why PMEM_BACKEND was refused, or NULL */
 	size_t movnt_threshold;	/* copies from this size on are NT */
-	int movnt;		/* 0: PMEM_NO_MOVNT=1 or msync-fallback */
+	int movnt;		/* movnt_threshold != SIZE_MAX: 0 under
+				 * PMEM_NO_MOVNT=1 or msync-fallback */
 	/* 1: copies under the threshold whose address and length are
 	 * multiples of 4 and (moves) that do not overlap their source are
 	 * non-temporal too (the CPU's measured preference) */
