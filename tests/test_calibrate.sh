@@ -6,9 +6,7 @@
 # Ends with "calibrate: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 out=$(env -u PMEM_BACKEND -u PMEM_NO_MOVNT -u PMEM_MOVNT_THRESHOLD \
 	build/pmem-info --calibrate --quick 2>&1)
 rc=$?

@@ -9,9 +9,7 @@
 # Ends with "docs: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 DOCS="README.md docs/*.md docs/man/* configure.py tests/interop/run.sh"
 
 if grep -q '\bassert(' core/*.c core/*.h; then
