@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "libpmem.h"
+#include "../flag_sets.h"
 #include "registry.h"
 #include "../emulator.h"
 
@@ -95,12 +96,6 @@ static void *map_worker(void *arg)
 	return NULL;
 }
 
-static const unsigned flag_sets[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
-};
-#define NFLAGS (sizeof(flag_sets) / sizeof(flag_sets[0]))
 #define BUF (64 * 1024)
 
 /* Copies on a private buffer, mirrored with memmove/memset. */
