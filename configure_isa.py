@@ -30,10 +30,9 @@ ISAS = ('x86', 'aarch64')
 # intrinsics), and so are left out of other ISAs' builds.
 X86_ONLY = {
     'tests/durability/plugins/tail.c',	# non-temporal stores
-    # They assert the x86 backends' names and CPUID features throughout;
+    # It asserts the x86 backends' names and CPUID features throughout;
     # test_pmem_info_aarch64.c covers pmem-info and plugins on AArch64.
     'tests/test_plugin_env.c',
-    'tests/test_plugin_same.c',
 }
 
 # Where tools/install-deps.sh --aarch64 unpacks the arm64 Criterion
