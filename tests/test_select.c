@@ -81,12 +81,7 @@ static const char *plugin(const char *stem)
 
 static void find_plugins(void)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	cr_assert_gt(n, 0);
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	snprintf(plugins, sizeof(plugins), "%s/plugins", exe);
+	snprintf(plugins, sizeof(plugins), "%s/plugins", test_dir());
 	fake_backends = all;
 	fake_plugin_dir = "/nonexistent/libpmem/backends";
 }
