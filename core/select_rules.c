@@ -601,10 +601,10 @@ static void choose_threshold(struct sel *s)
 	}
 	parse_threshold(s);
 	/* Short aligned copies NT: only when PMEM_MOVNT_SMALL=1 asks.  They
-	 * persist faster in pmembench (Zen 3: 1.5-1.6x on 8-100 B) but leave
-	 * the lines uncached, and the real clients of the issue #17 report
-	 * (libpmemobj, libpmemlog, fio on Zen 3) ran faster without them
-	 * (docs/performance.md, "Short aligned copies"). */
+	 * persist faster in pmembench on Zen 3 but leave the lines uncached
+	 * (docs/performance.md, "Small aligned copies non-temporal"), and
+	 * the real clients of the issue #17 report (libpmemobj, libpmemlog,
+	 * fio on Zen 3) ran faster without them. */
 	c->small_nt = 0;
 	const char *v = env(s, "PMEM_MOVNT_SMALL");
 	if (v && (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)) {
