@@ -19,6 +19,7 @@
 #include "checkasm.h"
 #include "flush_lines.h"
 #include "matrix.h"
+#include "plain_copy.h"
 #include "ops.h"
 #include "select.h"
 #include "pm_prims.h"
@@ -222,21 +223,8 @@ Test(matrix_broken, unaligned_tail_unflushed)
 	broken_pair(&broken_tail, "DIRTY");
 }
 
-/* Item 1: right bytes, flushed, but never reported to the model. */
-static void *plain_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
-{
-	memmove(d, s, n);
-	f(d, n);
-	return d;
-}
-
-static void *plain_set(void *d, int c, size_t n, pmem_flush_fn *f)
-{
-	memset(d, c, n);
-	f(d, n);
-	return d;
-}
-
+/* Item 1: right bytes, flushed, but never reported to the model
+ * (plain_copy.h). */
 Test(matrix_broken, copy_writes_without_reporting)
 {
 	const struct pmem_backend *f = static_named("clflush");
