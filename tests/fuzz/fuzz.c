@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "libpmem.h"
+#include "../flag_sets.h"
 #include "libpmem_backend.h"
 #include "select.h"
 
@@ -147,16 +148,9 @@ static const char *one_op(unsigned char *buf, unsigned char *ref,
 			op, len, to, from, flags);
 	switch (op) {
 	case 0:		/* may overlap */
-		pmem_memmove(d + to, d + from, len, flags);
-		memmove(r + to, r + from, len);
-		break;
 	case 1:
-		pmem_memcpy(d + to, src + from, len, flags);
-		memcpy(r + to, src + from, len);
-		break;
 	case 2:
-		pmem_memset(d + to, c, len, flags);
-		memset(r + to, c, len);
+		flags_op_both(op, d, r, src, to, from, len, c, flags);
 		break;
 	case 3:
 		pmem_memmove_persist(d + to, d + from, len);

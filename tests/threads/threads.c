@@ -118,16 +118,10 @@ static void *copy_worker(void *arg)
 		int c = rand_r(&seed) & 0xff;
 		switch (r % 4) {
 		case 0:		/* overlapping, inside dst */
-			pmem_memmove(dst + to, dst + from, len, flags);
-			memmove(ref + to, ref + from, len);
-			break;
 		case 1:
-			pmem_memcpy(dst + to, src + from, len, flags);
-			memcpy(ref + to, src + from, len);
-			break;
 		case 2:
-			pmem_memset(dst + to, c, len, flags);
-			memset(ref + to, c, len);
+			flags_op_both(r % 4, dst, ref, src, to, from, len, c,
+					flags);
 			break;
 		default:
 			pmem_memmove_persist(dst + to, src + from, len);
