@@ -8,11 +8,6 @@
 #include "backend_build.h"
 #include "flush_lines.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_CLFLUSH) != 0;	/* = cpu_needs */
-}
-
 static void flush(const void *addr, size_t len)
 {
 	FOR_EACH_LINE(addr, len, pm_clflush);
@@ -32,7 +27,7 @@ PMEM_BACKEND_DESCRIPTOR(clflush) = {
 	.name = "clflush",
 	.description = "CLFLUSH each line, no drain on Intel, MFENCE on AMD (slowest)",
 	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
 	.cpu_needs = PMEM_CPU_CLFLUSH,

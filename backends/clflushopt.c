@@ -7,11 +7,6 @@
 #include "backend_build.h"
 #include "flush_lines.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_CLFLUSHOPT) != 0;	/* = cpu_needs */
-}
-
 static void flush(const void *addr, size_t len)
 {
 	FOR_EACH_LINE(addr, len, pm_clflushopt);
@@ -28,7 +23,7 @@ PMEM_BACKEND_DESCRIPTOR(clflushopt) = {
 	.name = "clflushopt",
 	.description = "CLFLUSHOPT each line, SFENCE to drain",
 	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
 	.cpu_needs = PMEM_CPU_CLFLUSHOPT,

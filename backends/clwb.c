@@ -6,11 +6,6 @@
 #include "backend_build.h"
 #include "flush_lines.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_CLWB) != 0;	/* = cpu_needs */
-}
-
 static void flush(const void *addr, size_t len)
 {
 	FOR_EACH_LINE(addr, len, pm_clwb);
@@ -27,7 +22,7 @@ PMEM_BACKEND_DESCRIPTOR(clwb) = {
 	.name = "clwb",
 	.description = "CLWB each line (keeps it cached), SFENCE to drain",
 	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
 	.cpu_needs = PMEM_CPU_CLWB,

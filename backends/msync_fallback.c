@@ -7,12 +7,6 @@
 #include "backend_build.h"
 #include "pm_prims.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	(void)cpu;
-	return 1;
-}
-
 /*
  * The flush interface cannot report errors; msync fails only for ranges
  * that are not mapped (ENOMEM) or bad arguments, which pmem_persist does
@@ -36,7 +30,7 @@ PMEM_BACKEND_DESCRIPTOR(msync_fallback) = {
 	.name = "msync-fallback",
 	.description = "msync(MS_SYNC) of the covering pages (no flush instructions)",
 	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
 	.caps = PMEM_BACKEND_CAP_NO_WRITEBACK | PMEM_BACKEND_CAP_NO_NT |

@@ -7,12 +7,6 @@
 #include "backend_build.h"
 #include "pm_prims.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	(void)cpu;
-	return 1;
-}
-
 static void flush(const void *addr, size_t len)
 {
 	(void)addr;
@@ -31,7 +25,7 @@ PMEM_BACKEND_DESCRIPTOR(nop) = {
 	.description = "no flush (eADR or PMEM_NO_FLUSH); fence to drain "
 		"(SFENCE, DSB)",
 	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
 	.caps = PMEM_BACKEND_CAP_NO_WRITEBACK | PMEM_BACKEND_CAP_EADR_ONLY,

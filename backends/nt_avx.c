@@ -20,18 +20,13 @@
 #else
 #define NEEDS PMEM_CPU_AVX
 #endif
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & NEEDS) == NEEDS;
-}
-
 PMEM_BACKEND_DESCRIPTOR(nt_avx) = {
 	.abi_version = PMEM_BACKEND_ABI_VERSION,
 	.size = sizeof(struct pmem_backend),
 	.name = "nt-avx",
 	.description = "non-temporal 32-byte stores (AVX)",
 	.kind = PMEM_BACKEND_COPY,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.memmove_nt = memmove_nt,
 	.memset_nt = memset_nt,
 	.cpu_needs = NEEDS,

@@ -29,18 +29,13 @@
 #else
 #define NEEDS_VL 0
 #endif
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & NEEDS) == NEEDS;
-}
-
 PMEM_BACKEND_DESCRIPTOR(nt_avx512) = {
 	.abi_version = PMEM_BACKEND_ABI_VERSION,
 	.size = sizeof(struct pmem_backend),
 	.name = "nt-avx512",
 	.description = "non-temporal 64-byte stores (AVX-512F)",
 	.kind = PMEM_BACKEND_COPY,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.memmove_nt = memmove_nt,
 	.memset_nt = memset_nt,
 	.cpu_needs = NEEDS,

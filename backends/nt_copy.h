@@ -21,10 +21,12 @@
  * the bytes around it are not ours to write.  A range holding no whole line
  * is stored temporally and flushed as a whole.  Exception: a partial line
  * of at most 32 bytes whose address and length are multiples of 4 takes NT
- * stores of 4, 8 and 16 bytes: on AMD Zen 3 a temporal store plus flush
- * was slower there, the line being read first (docs/performance.md, sizes
- * 64n+32), while on Intel (family 6 model 0xa7) longer NT pieces made
- * 3000-byte copies and fills slower than PMDK (docs/performance.md).
+ * stores of 4, 8 and 16 bytes: on AMD Zen 3 a temporal store to a line no
+ * cache holds reads the line first and was the slower way
+ * (docs/performance.md, "Non-temporal threshold: 64 would be faster for
+ * whole lines on Zen 3"), while on Intel family 6 model 0xa7 longer NT
+ * pieces made 3000-byte copies and fills slower than PMDK
+ * (docs/performance.md, "NT pieces capped at 32 bytes").
  */
 #ifndef PMEM_NT_COPY_H
 #define PMEM_NT_COPY_H 1

@@ -18,18 +18,13 @@
 #define NT_SET1(c) _mm_set1_epi8((char)(c))
 #include "nt_copy.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_SSE2) != 0;	/* = cpu_needs */
-}
-
 PMEM_BACKEND_DESCRIPTOR(nt_sse2) = {
 	.abi_version = PMEM_BACKEND_ABI_VERSION,
 	.size = sizeof(struct pmem_backend),
 	.name = "nt-sse2",
 	.description = "non-temporal 16-byte stores (SSE2)",
 	.kind = PMEM_BACKEND_COPY,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.memmove_nt = memmove_nt,
 	.memset_nt = memset_nt,
 	.cpu_needs = PMEM_CPU_SSE2,

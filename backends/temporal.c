@@ -1,17 +1,12 @@
 /*
  * temporal -- a copy backend for CPUs without a non-temporal path here
  * (AArch64 for now): ordinary stores, then the flush backend's flush of
- * every byte written.  The library's drain completes it.  Linked in on
- * every instruction set; on x86-64 the nt-* backends are preferred.
+ * every byte written.  The library's drain completes it.  Linked in where
+ * the instruction set's backend table lists it (AArch64's in
+ * configure_isa.py); x86-64 has the nt-* backends instead.
  */
 #include "backend_build.h"
 #include "pm_prims.h"
-
-static int probe(const struct pmem_cpu *cpu)
-{
-	(void)cpu;
-	return 1;
-}
 
 static void *memmove_tmp(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
@@ -34,7 +29,7 @@ PMEM_BACKEND_DESCRIPTOR(temporal) = {
 	.name = "temporal",
 	.description = "ordinary stores, then the flush backend's flush",
 	.kind = PMEM_BACKEND_COPY,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.memmove_nt = memmove_tmp,
 	.memset_nt = memset_tmp,
 };

@@ -562,11 +562,11 @@ static int usable_backends(void *h, int kind, const char **names, int max)
 		return 0;
 	for (unsigned i = 0; get(i) && k < max; i++) {
 		const struct pmem_backend *b = get(i);
-		if ((int)b->kind != kind || !b->probe(cpu()))
+		if ((int)b->kind != kind || !pmem_backend_runs(b, cpu()))
 			continue;
-		/* msync-fallback and nop are not CPU flush strategies */
-		if (!strcmp(b->name, "msync-fallback") ||
-		    !strcmp(b->name, "nop"))
+		/* a flush that writes back no lines (nop, msync-fallback)
+		 * is not a CPU flush strategy */
+		if (b->caps & PMEM_BACKEND_CAP_NO_WRITEBACK)
 			continue;
 		names[k++] = b->name;
 	}

@@ -35,7 +35,6 @@
  * through the model's own tests; instrumenting it made the sanitized
  * backend matrix four times slower. */
 #define HOT __attribute__((no_sanitize("address", "undefined")))
-#define PAGE 4096u
 
 /* Line bits.  A line can be dirty and have pending write-backs at once
  * (stored again after a clflushopt), so these are not one state. */
@@ -432,11 +431,10 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 		a &= ~(uintptr_t)(PM_LINE - 1);
 		e = a + PM_LINE;
 		break;
-	case PM_EV_MSYNC:	/* the pages covering the range */
+	case PM_EV_MSYNC:	/* whole pages: pm_msync records what it
+				 * gave msync */
 		if (!len)
 			return;
-		a &= ~(uintptr_t)(PAGE - 1);
-		e = (e + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
 		break;
 	default:
 		if (!len)

@@ -64,9 +64,9 @@ static inline int want_nt(void *dst, const void *src, size_t len,
  * while the next chunk is being copied.  Copying the whole range first and
  * flushing it afterwards ran at 0.68-0.74x PMDK's same path on 4-64 KiB
  * (issue #11).  Chunks end at line boundaries of dst, so no line is flushed
- * twice.  Only for flushes that work line by line (the flush is also the
- * deep flush): msync-fallback would pay a system call per chunk, and nop
- * gains nothing.
+ * twice.  Only for flushes that work line by line (flush_by_line, from
+ * the backend's caps): msync-fallback would pay a system call per chunk,
+ * and nop gains nothing.
  */
 #ifndef TEMPORAL_CHUNK
 #define TEMPORAL_CHUNK 256u
@@ -74,7 +74,8 @@ static inline int want_nt(void *dst, const void *src, size_t len,
 
 static inline int chunked(size_t len, pmem_flush_fn *flush)
 {
-	return len > TEMPORAL_CHUNK && flush == pmem_ops.deep_flush;
+	return len > TEMPORAL_CHUNK && pmem_ops.flush_by_line &&
+		flush != flush_none;
 }
 
 /* Front to back, except when dst overlaps src from above: then back to

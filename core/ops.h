@@ -1,8 +1,8 @@
 /*
  * ops.h -- the one resolved table every public flush and copy function
- * calls through.  Filled once at start-up (select.c) from one flush and one
- * copy backend; never changed afterwards, so the hot path reads no
- * environment and takes no lock.
+ * calls through.  Filled once at start-up (select.c, through pmem_ops_fill)
+ * from one flush and one copy backend; never changed afterwards, so the hot
+ * path reads no environment and takes no lock.
  */
 #ifndef PMEM_OPS_H
 #define PMEM_OPS_H 1
@@ -30,13 +30,31 @@ struct pmem_ops {
 	 * PMEM_CPU_CLFLUSH_ORDERED): every non-temporal copy then ends with
 	 * its own SFENCE, as CLFLUSH does not order non-temporal stores. */
 	int fence_nt;
+	/* 1 when flush writes back cache lines one by one (no
+	 * PMEM_BACKEND_CAP_NO_WRITEBACK): only then is the temporal path
+	 * flushed chunk by chunk (memops.c). */
+	int flush_by_line;
 };
 
 extern struct pmem_ops pmem_ops;
 
-/* Sets flush, drain and fence_nt for flush backend b on cpu: the one place
- * the ORDERED_FLUSH rule is applied (start-up and the check matrix). */
-void pmem_ops_use_flush(struct pmem_ops *ops, const struct pmem_backend *b,
-		const struct pmem_cpu *cpu);
+/* What a table is filled from. */
+struct pmem_ops_spec {
+	const struct pmem_backend *flush;	/* required */
+	const struct pmem_backend *copy;	/* NULL: every copy temporal */
+	const struct pmem_cpu *cpu;	/* the CPU the table runs on */
+	/* Copies from this size on are non-temporal; SIZE_MAX: none are. */
+	size_t movnt_threshold;
+	/* The copy row's small aligned copies rule (no effect at SIZE_MAX). */
+	int small_nt;
+};
+
+/*
+ * The one writer of a pmem_ops table (start-up, pmem-check's matrix,
+ * calibrate, the tests): every field from spec, so no caller can forget
+ * one.  Here the ORDERED_FLUSH rule picks drain and fence_nt, and
+ * pmem_select_deep_flush picks deep_flush.
+ */
+void pmem_ops_fill(struct pmem_ops *ops, const struct pmem_ops_spec *spec);
 
 #endif

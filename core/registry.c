@@ -11,22 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "os.h"
+#include "page.h"
 #include "registry.h"
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct pmem_range *ranges;
 static size_t count, cap;
-
-static uintptr_t page_up(uintptr_t v)
-{
-	uintptr_t pg = (uintptr_t)pmem_os_page_size();
-	return (v + pg - 1) & ~(pg - 1);
-}
-
-static uintptr_t page_down(uintptr_t v)
-{
-	return v & ~((uintptr_t)pmem_os_page_size() - 1);
-}
 
 /* Index of the first range whose end lies above addr. */
 static size_t first_after(uintptr_t addr)
@@ -92,8 +82,8 @@ static void cut(uintptr_t start, uintptr_t end)
 int pmem_registry_add(const void *addr, size_t len,
 		enum pmem_range_type type, int region_id)
 {
-	uintptr_t start = page_down((uintptr_t)addr);
-	uintptr_t end = page_up((uintptr_t)addr + len);
+	uintptr_t start = pmem_page_down((uintptr_t)addr);
+	uintptr_t end = pmem_page_up((uintptr_t)addr + len);
 	if (len == 0 || end <= start)
 		return 0;
 	pthread_rwlock_wrlock(&lock);
@@ -130,8 +120,8 @@ static void remove_locked(uintptr_t start, uintptr_t end)
 
 void pmem_registry_remove(const void *addr, size_t len)
 {
-	uintptr_t start = page_down((uintptr_t)addr);
-	uintptr_t end = page_up((uintptr_t)addr + len);
+	uintptr_t start = pmem_page_down((uintptr_t)addr);
+	uintptr_t end = pmem_page_up((uintptr_t)addr + len);
 	if (len == 0 || end <= start)
 		return;
 	pthread_rwlock_wrlock(&lock);
@@ -142,7 +132,7 @@ void pmem_registry_remove(const void *addr, size_t len)
 int pmem_registry_unmap(void *addr, size_t len)
 {
 	uintptr_t start = (uintptr_t)addr;
-	uintptr_t end = page_up((uintptr_t)addr + len);
+	uintptr_t end = pmem_page_up((uintptr_t)addr + len);
 	pthread_rwlock_wrlock(&lock);
 	int ret = pmem_os_unmap(addr, len);
 	int err = errno;

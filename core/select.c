@@ -118,31 +118,19 @@ static void init(void)
 	if (c->refusal)
 		pmem_err_msg("%s", c->refusal);
 
-	pmem_ops_use_flush(&pmem_ops, c->flush, &cpu);
-	pmem_ops.deep_flush = pmem_select_deep_flush(c->flush, &cpu);
-	pmem_ops.memmove_nt = c->copy->memmove_nt;
-	pmem_ops.memset_nt = c->copy->memset_nt;
-	pmem_ops.movnt_threshold = c->movnt ? c->movnt_threshold : SIZE_MAX;
-	pmem_ops.small_nt = c->movnt && c->small_nt;
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = c->flush,
+		.copy = c->copy,
+		.cpu = &cpu,
+		.movnt_threshold = c->movnt_threshold,
+		.small_nt = c->small_nt,
+	});
 
 	PMEM_LOG(DEBUG, "flush: %s (%s)", c->flush->name, c->flush_reason);
 	PMEM_LOG(DEBUG, "copy: %s (%s), movnt threshold %zu%s", c->copy->name,
 			c->copy_reason, pmem_ops.movnt_threshold,
 			pmem_ops.small_nt ? ", small aligned copies NT" : "");
 	errno = saved_errno;
-}
-
-void pmem_ops_use_flush(struct pmem_ops *ops, const struct pmem_backend *b,
-		const struct pmem_cpu *cpu)
-{
-	ops->flush = b->flush;
-	ops->drain = b->drain;
-	ops->fence_nt = 0;
-	if ((b->caps & PMEM_BACKEND_CAP_ORDERED_FLUSH) &&
-			(cpu->features & PMEM_CPU_CLFLUSH_ORDERED)) {
-		ops->drain = pmem_drain_ordered_fn;
-		ops->fence_nt = 1;
-	}
 }
 
 __attribute__((constructor)) static void pmem_select_init(void)

@@ -55,8 +55,7 @@ void pmem_select_backends(const struct pmem_select_in *in,
 const char *pmem_select_needs(const struct pmem_backend *b, char *buf,
 		size_t size);
 
-/* 1 when cpu has every bit of b->cpu_needs and b's probe accepts it (the
- * probe never runs on a CPU that lacks a needed feature). */
+/* pmem_backend_runs (libpmem_backend.h), the one test of usability. */
 int pmem_select_usable(const struct pmem_backend *b,
 		const struct pmem_cpu *cpu);
 

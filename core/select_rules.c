@@ -67,8 +67,8 @@ struct copy_row {
 };
 
 #define ZEN3_ORDER { "nt-avx", "nt-sse2", NULL }
-#define ZEN3_WHY "order measured on Zen 3 (AMD family 0x19): nt-avx " \
-	"1.04-1.06x nt-sse2, docs/performance.md"
+#define ZEN3_WHY "order measured on Zen 3 (AMD family 0x19): " \
+	"docs/performance.md, \"Copy backend: nt-avx before nt-sse2\""
 static const struct copy_row copy_rows[] = {
 	/* Zen 3: measured on EPYC model 0x01; the same core is models
 	 * 0x00-0x0f (Milan) and 0x20-0x5f (Vermeer, Trento, Rembrandt,
@@ -108,8 +108,7 @@ const char *pmem_select_needs(const struct pmem_backend *b, char *buf,
 int pmem_select_usable(const struct pmem_backend *b,
 		const struct pmem_cpu *cpu)
 {
-	return (cpu->features & b->cpu_needs) == b->cpu_needs &&
-		b->probe(cpu) != 0;
+	return pmem_backend_runs(b, cpu);
 }
 
 struct sel {
@@ -600,10 +599,8 @@ static void choose_threshold(struct sel *s)
 	char *r = s->out->copy_reason;
 	size_t rs = sizeof(s->out->copy_reason);
 
-	c->movnt = 1;
 	c->movnt_threshold = PMEM_MOVNT_THRESHOLD_DEFAULT;
 	if (env_is(s, "PMEM_NO_MOVNT", "1")) {
-		c->movnt = 0;
 		c->movnt_threshold = SIZE_MAX;
 		note(r, rs, "PMEM_NO_MOVNT=1: all copies temporal");
 		return;
@@ -613,17 +610,16 @@ static void choose_threshold(struct sel *s)
 	 * needs every byte stored temporally. */
 	const struct pmem_backend *f = s->out->choice.flush;
 	if (f->caps & PMEM_BACKEND_CAP_NO_NT) {
-		c->movnt = 0;
 		c->movnt_threshold = SIZE_MAX;
 		note(r, rs, "%s: all copies temporal", f->name);
 		return;
 	}
 	parse_threshold(s);
 	/* Short aligned copies NT: only when PMEM_MOVNT_SMALL=1 asks.  They
-	 * persist faster in pmembench (Zen 3: 1.5-1.6x on 8-100 B) but leave
-	 * the lines uncached, and the real clients of the issue #17 report
-	 * (libpmemobj, libpmemlog, fio on Zen 3) ran faster without them
-	 * (docs/performance.md, "Short aligned copies"). */
+	 * persist faster in pmembench on Zen 3 but leave the lines uncached
+	 * (docs/performance.md, "Small aligned copies non-temporal"), and
+	 * the real clients of the issue #17 report (libpmemobj, libpmemlog,
+	 * fio on Zen 3) ran faster without them. */
 	c->small_nt = 0;
 	const char *v = env(s, "PMEM_MOVNT_SMALL");
 	if (v && (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)) {
@@ -646,6 +642,8 @@ void pmem_select_backends(const struct pmem_select_in *in,
 	out->choice.flush = choose_flush(&s);
 	out->choice.copy = choose_copy(&s);
 	choose_threshold(&s);
+	/* Kept in the ABI; the threshold says it (SIZE_MAX: no NT copy). */
+	out->choice.movnt = out->choice.movnt_threshold != SIZE_MAX;
 
 	out->choice.flush_reason = out->flush_reason;
 	out->choice.copy_reason = out->copy_reason;

@@ -114,7 +114,9 @@ struct pmem_backend {
 	/*
 	 * Required.  Non-zero when this CPU can run the backend.  It must not
 	 * execute the backend's instructions to find out: a backend the CPU
-	 * lacks is refused here, never by SIGILL.
+	 * lacks is refused here, never by SIGILL.  Since version 2 it runs
+	 * only on a CPU that has every bit of cpu_needs (pmem_backend_runs),
+	 * so it checks only what cpu_needs cannot say, if anything.
 	 */
 	int (*probe)(const struct pmem_cpu *cpu);
 
@@ -152,6 +154,20 @@ struct pmem_backend {
 	uint32_t reserved2;	/* zero */
 };
 
+/*
+ * 1 when cpu runs b: it has every bit of b->cpu_needs and then b's probe
+ * accepts it.  The one test of usability, the library's own; call it, not
+ * b->probe, which may count on cpu_needs having been checked.  b: a
+ * descriptor of pmem_backend_get_static() or pmem_backend_load() (the
+ * library's copy, whose cpu_needs is 0 for a version 1 plugin).
+ */
+static inline int pmem_backend_runs(const struct pmem_backend *b,
+		const struct pmem_cpu *cpu)
+{
+	return (cpu->features & b->cpu_needs) == b->cpu_needs &&
+		b->probe(cpu) != 0;
+}
+
 /* What a plugin exports under PMEM_BACKEND_ENTRY_SYMBOL. */
 typedef const struct pmem_backend *pmem_backend_entry_fn(void);
 
@@ -164,7 +180,8 @@ struct pmem_backend_choice {
 	const char *copy_reason;
 	const char *refusal;	/* why PMEM_BACKEND was refused, or NULL */
 	size_t movnt_threshold;	/* copies from this size on are NT */
-	int movnt;		/* 0: PMEM_NO_MOVNT=1 or msync-fallback */
+	int movnt;		/* movnt_threshold != SIZE_MAX: 0 under
+				 * PMEM_NO_MOVNT=1 or msync-fallback */
 	/* 1: copies under the threshold whose address and length are
 	 * multiples of 4 and (moves) that do not overlap their source are
 	 * non-temporal too (the CPU's measured preference) */

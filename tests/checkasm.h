@@ -1,8 +1,7 @@
 /*
  * checkasm.h -- helpers for checkasm-style backend tests (after FFmpeg's
- * tests/checkasm): the CPU's features read independently of the library
- * (so a bug in core/cpu.c cannot hide a backend from its test), a
- * reproducible random generator, and guarded mmap'd buffers.
+ * tests/checkasm): the CPU's features, a reproducible random generator,
+ * and guarded mmap'd buffers.
  */
 #ifndef PMEM_CHECKASM_H
 #define PMEM_CHECKASM_H 1
@@ -14,71 +13,13 @@
 
 #include "libpmem_backend.h"
 
-#if defined(__aarch64__)
-#include "checkasm_cpu_aarch64.h"
-#elif defined(__powerpc64__)
-#include "checkasm_cpu_ppc64.h"
-#else
-#include <cpuid.h>
-
-static inline uint64_t checkasm_xgetbv0(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* PMEM_CPU_* bits; vector sets only when the OS saves their registers. */
+/* The CPU as the library read it: the one reader per ISA (core/cpu_*.c),
+ * itself checked against the compiler's runtime (test_cpu_x86.c) and the
+ * kernel's hwcaps (test_cpu_aarch64.c). */
 static inline void checkasm_cpu(struct pmem_cpu *cpu)
 {
-	unsigned a, b, c, d;
-	uint64_t f = 0, xcr0 = 0;
-
-	memset(cpu, 0, sizeof(*cpu));
-	if (!__get_cpuid(1, &a, &b, &c, &d))
-		return;
-	if (d & (1u << 26))
-		f |= PMEM_CPU_SSE2;
-	if (d & (1u << 19))
-		f |= PMEM_CPU_CLFLUSH;
-	{
-		unsigned v[4];	/* vendor: ebx, edx, ecx of leaf 0 */
-		__get_cpuid(0, &v[3], &v[0], &v[2], &v[1]);
-		/* Intel's SDM orders CLFLUSH with writes; AMD's APM not. */
-		if ((f & PMEM_CPU_CLFLUSH) &&
-		    memcmp(v, "GenuineIntel", 12) == 0)
-			f |= PMEM_CPU_CLFLUSH_ORDERED;
-	}
-	if (c & (1u << 27))	/* OSXSAVE */
-		xcr0 = checkasm_xgetbv0();
-	int ymm = (xcr0 & 0x06) == 0x06;	/* SSE and AVX state */
-	int zmm = (xcr0 & 0xe6) == 0xe6;	/* + opmask, ZMM0-15, ZMM16-31 */
-	if ((c & (1u << 28)) && ymm)
-		f |= PMEM_CPU_AVX;
-	if (__get_cpuid_max(0, NULL) >= 7) {
-		__cpuid_count(7, 0, a, b, c, d);
-		if ((b & (1u << 5)) && ymm)
-			f |= PMEM_CPU_AVX2;
-		if ((b & (1u << 16)) && zmm)
-			f |= PMEM_CPU_AVX512F;
-		if ((b & (1u << 30)) && zmm)
-			f |= PMEM_CPU_AVX512BW;
-		if ((b & (1u << 31)) && zmm)
-			f |= PMEM_CPU_AVX512VL;
-		if (b & (1u << 23))
-			f |= PMEM_CPU_CLFLUSHOPT;
-		if (b & (1u << 24))
-			f |= PMEM_CPU_CLWB;
-		if (b & (1u << 9))
-			f |= PMEM_CPU_ERMS;
-		if (d & (1u << 4))
-			f |= PMEM_CPU_FSRM;
-		if (c & (1u << 28))
-			f |= PMEM_CPU_MOVDIR64B;
-	}
-	cpu->features = f;
+	*cpu = *pmem_backend_get_cpu();
 }
-#endif /* x86-64 */
 
 /* xorshift64*: the same bytes on every run, so a failure reproduces. */
 static inline uint64_t checkasm_rand(uint64_t *state)

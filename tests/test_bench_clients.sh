@@ -9,9 +9,7 @@
 # Ends with "clients: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 finish() { echo "clients: $pass passed, $fail failed"; exit $((fail > 0)); }
 tmp=$(mktemp -d)
 pools=$(mktemp -d /dev/shm/test-bench-clients.XXXXXX)

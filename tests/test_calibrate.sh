@@ -10,9 +10,7 @@
 # Ends with "calibrate: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 clean_env="env -u PMEM_BACKEND -u PMEM_NO_MOVNT -u PMEM_MOVNT_THRESHOLD \
 	-u PMEM_MOVNT_SMALL -u PMEM_NO_FLUSH -u PMEM_NO_CLWB \
 	-u PMEM_NO_CLFLUSHOPT -u PMEM_AVX -u PMEM_AVX512F PMEM_PROFILE=0"

@@ -32,6 +32,7 @@
 #include "select.h"
 #include "checkasm.h"
 #include "matrix.h"
+#include "checkasm_pair.h"
 
 #define MAX_FAILS 10	/* failures reported before a test gives up */
 #define MAX_PAIRS 64
@@ -87,35 +88,12 @@ static void run(const struct pair_ix *ix, enum matrix_group g)
 		pmem_backend_get_static(ix->copy);
 	const char *grp = matrix_group_names[g];
 	struct matrix m = { .fail = fail, .max_fails = MAX_FAILS };
-	struct pmem_cpu cpu;
-	char name[64];
-	const char *why;
+	char name[64], msg[160];
 
-	snprintf(name, sizeof(name), "%s%s%s", f->name, c ? "+" : "",
-			c ? c->name : "");
-	checkasm_cpu(&cpu);
-	if (!f->probe(&cpu) || (c && !c->probe(&cpu))) {
-		const struct pmem_backend *b = f->probe(&cpu) ? c : f;
-		char needbuf[96];
-		const char *need = pmem_select_needs(b, needbuf,
-				sizeof(needbuf));
-		char msg[160];
-		snprintf(msg, sizeof(msg), "%s: CPU lacks %s", b->name,
-				need ? need : "what its probe asks for");
-		skip(name, grp, msg);
-	}
-	if (c) {
-		why = matrix_pair_as_run(&m.pair, f, c, &cpu);
-		if (why)
-			skip(name, grp, why);
-		why = matrix_group_skip(&m.pair, g);
-		if (why)
-			skip(name, grp, why);
-	} else {
-		m.pair.flush = f;
-		m.pair.movnt = 1;
-		matrix_model_for(f, &m.pair.eadr, &m.pair.page_cache);
-	}
+	checkasm_pair_name(name, sizeof(name), f, c);
+	const char *why = checkasm_pair_prepare(&m, f, c, g, msg, sizeof(msg));
+	if (why)
+		skip(name, grp, why);
 	cr_assert_eq(matrix_run(&m, g), 0, "mmap of test buffers failed");
 	if (m.max_fails && m.fails >= m.max_fails)
 		cr_assert_fail("%s: %lu failures, giving up", name, m.fails);

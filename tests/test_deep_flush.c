@@ -166,7 +166,7 @@ Test(deep, no_clwb_and_no_clflushopt_hold_under_nop)
 	const struct pmem_backend *nop = linked("nop"), *wb = linked("clwb"),
 		*opt = linked("clflushopt"), *cl = linked("clflush");
 	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
-	if (!wb->probe(cpu) || !opt->probe(cpu))
+	if (!pmem_backend_runs(wb, cpu) || !pmem_backend_runs(opt, cpu))
 		cr_skip_test("CPU lacks CLWB or CLFLUSHOPT");
 	unsetenv("PMEM_NO_CLWB");
 	unsetenv("PMEM_NO_CLFLUSHOPT");

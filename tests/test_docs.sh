@@ -9,9 +9,7 @@
 # Ends with "docs: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 DOCS="README.md docs/*.md docs/man/* configure.py tests/interop/run.sh"
 
 if grep -q '\bassert(' core/*.c core/*.h; then
@@ -45,5 +43,24 @@ if grep -q 'placement, not durability' docs/testing.md; then
 else
 	bad "docs/testing.md must say the DAX host check proves placement only"
 fi
+# Comments and reasons cite a section as docs/<page>.md, "<title>" (the
+# figures stay in the page): each title must be on that page.
+cites=$(cat core/*.[ch] backends/*.[ch] backends/*/*.c | tr '\n' ' ' |
+	sed 's/  *\* */ /g; s/\\"/"/g' |
+	grep -o 'docs/[a-z_]*\.md, "[^"]*"' | sort -u)
+missing=
+while IFS= read -r c; do
+	[ -n "$c" ] || continue
+	f=${c%%, *} t=${c#*, \"}
+	grep -qF "${t%\"}" "$f" || missing="$missing; $c"
+done <<<"$cites"
+if [ -z "$cites" ]; then
+	bad "no section citations found in core/ and backends/ (the grep broke)"
+elif [ -n "$missing" ]; then
+	bad "sections cited but not in the docs:$missing"
+else
+	ok "every docs section cited in core/ and backends/ exists"
+fi
+
 echo "docs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,9 +9,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 finish() { echo "install: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
 

@@ -5,9 +5,7 @@
 # Ends with "man: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 
 if ! command -v groff >/dev/null; then
 	bad "groff not installed (apt-get install groff)"

@@ -15,6 +15,7 @@
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "select.h"
+#include "select_fake.h"
 #include "test_plugin_util.h"
 
 static char info[PATH_MAX + 32];
@@ -31,19 +32,6 @@ static void setup(void)
 
 TestSuite(pmem_info_env, .init = setup);
 TestSuite(pmem_info_path, .init = setup);
-
-static const char *const *fake_vars;
-
-static const char *fake_env(const char *name, void *ctx)
-{
-	(void)ctx;
-	size_t n = strlen(name);
-	for (int i = 0; fake_vars[i]; i++)
-		if (strncmp(fake_vars[i], name, n) == 0 &&
-				fake_vars[i][n] == '=')
-			return fake_vars[i] + n + 1;
-	return NULL;
-}
 
 static struct run_out r;
 
@@ -120,7 +108,7 @@ Test(pmem_info_env, automatic)
 		char want[256];
 		snprintf(want, sizeof(want), "\n  %-16s %-5s  %s", b->name,
 				b->kind == PMEM_BACKEND_FLUSH ? "flush" : "copy",
-				b->probe(pmem_backend_get_cpu()) ? "usable " :
+				pmem_backend_runs(b, pmem_backend_get_cpu()) ? "usable " :
 				"not usable on this CPU");
 		cr_assert(strstr(out, want) != NULL, "no '%s' in\n%s", want,
 				out);

@@ -12,6 +12,8 @@
  * The hashes must agree with each other and with plain memmove/memset.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -216,7 +218,7 @@ static void same_as_static(const char *name)
 	const struct pmem_backend *b = NULL;
 	cr_assert_eq(pmem_backend_load(real, &b), 0, "%s", pmem_errormsg());
 	cr_assert_str_eq(b->name, name);
-	if (!b->probe(pmem_backend_get_cpu())) {
+	if (!pmem_backend_runs(b, pmem_backend_get_cpu())) {
 		char need[128];
 		const char *f = pmem_select_needs(b, need, sizeof(need));
 		SKIP_VISIBLY("%s: CPU lacks %s", name,
@@ -263,43 +265,62 @@ static void same_as_static(const char *name)
 			field(stat, other, v2, sizeof(v2)));
 }
 
-#define SAME(ident, name) \
-	Test(plugin_same_as_static, ident) { same_as_static(name); }
+/* ---- one test per plugin built, from the directory and the table ---- */
 
-SAME(clflush, "clflush")
-SAME(clflushopt, "clflushopt")
-SAME(clwb, "clwb")
-SAME(msync_fallback, "msync-fallback")
-SAME(nop, "nop")
-SAME(nt_sse2, "nt-sse2")
-SAME(nt_avx, "nt-avx")
-SAME(nt_avx512, "nt-avx512")
+#define MAX_PLUGINS 32
+static char plugin_names[MAX_PLUGINS][64];
+static unsigned nplugins;
 
-/* Every plugin built is covered by a test above. */
-Test(plugin_same_as_static, every_plugin_is_listed)
+/* The plugins built next to this program (build/backends/<name>.so). */
+static unsigned list_plugins(void)
 {
-	static const char *const listed[] = { "clflush", "clflushopt", "clwb",
-		"msync-fallback", "nop", "nt-sse2", "nt-avx", "nt-avx512" };
 	char dir[PATH_MAX + 32];
 	snprintf(dir, sizeof(dir), "%s/../backends", test_dir());
-	char cmd[PATH_MAX + 64];
-	snprintf(cmd, sizeof(cmd), "ls %s", dir);
-	FILE *p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	char line[256];
-	int n = 0;
-	while (fgets(line, sizeof(line), p)) {
-		line[strcspn(line, "\n")] = '\0';
-		size_t len = strlen(line);
-		if (len < 4 || strcmp(line + len - 3, ".so") != 0)
+	DIR *d = opendir(dir);
+	nplugins = 0;
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d)) && nplugins < MAX_PLUGINS;) {
+		size_t len = strlen(e->d_name);
+		if (len < 4 || len - 3 >= sizeof(plugin_names[0]) ||
+				strcmp(e->d_name + len - 3, ".so") != 0)
 			continue;
-		line[len - 3] = '\0';
-		int found = 0;
-		for (size_t i = 0; i < sizeof(listed) / sizeof(*listed); i++)
-			found |= strcmp(listed[i], line) == 0;
-		cr_assert(found, "plugin %s has no test here", line);
-		n++;
+		snprintf(plugin_names[nplugins++], sizeof(plugin_names[0]),
+				"%.*s", (int)(len - 3), e->d_name);
 	}
-	pclose(p);
-	cr_assert_geq(n, 8);
+	closedir(d);
+	return nplugins;
+}
+
+ParameterizedTestParameters(plugin_same_as_static, each_plugin)
+{
+	static unsigned idx[MAX_PLUGINS];
+	unsigned n = list_plugins();
+	for (unsigned i = 0; i < n; i++)
+		idx[i] = i;
+	return cr_make_param_array(unsigned, idx, n);
+}
+
+ParameterizedTest(unsigned *i, plugin_same_as_static, each_plugin)
+{
+	list_plugins();
+	cr_assert_lt(*i, nplugins);
+	same_as_static(plugin_names[*i]);
+}
+
+/* Every linked-in backend is built as a plugin too, so each_plugin runs
+ * over all of them (x86-64 and AArch64 alike). */
+Test(plugin_same_as_static, every_linked_in_backend_has_a_plugin)
+{
+	list_plugins();
+	const struct pmem_backend *b;
+	unsigned k;
+	for (k = 0; (b = pmem_backend_get_static(k)); k++) {
+		int found = 0;
+		for (unsigned i = 0; i < nplugins; i++)
+			found |= strcmp(plugin_names[i], b->name) == 0;
+		cr_assert(found, "%s is linked in but not built as a plugin",
+				b->name);
+	}
+	cr_assert_geq(k, 3, "fewer linked-in backends than expected");
 }

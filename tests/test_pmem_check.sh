@@ -12,9 +12,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 CHK=build/check/pmem-check
 PLUG=$PWD/build/check/tests/plugins
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 D=$(mktemp -d /tmp/libpmem-check.XXXXXX) || exit 1
 trap 'rm -rf "$D"' EXIT
 

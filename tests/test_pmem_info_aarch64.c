@@ -18,12 +18,7 @@ static struct run_out r;
 
 static void setup(void)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	cr_assert_gt(n, 0);
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	snprintf(info, sizeof(info), "%s/../pmem-info", exe);
+	snprintf(info, sizeof(info), "%s/../pmem-info", test_dir());
 	cr_assert_eq(access(info, X_OK), 0, "%s not built", info);
 }
 

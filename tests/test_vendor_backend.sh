@@ -13,9 +13,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/helpers/ok_bad.sh
 finish() {
 	echo "vendor: $pass passed, $fail failed, $skip skipped"
 	[ "$fail" -eq 0 ]

@@ -10,15 +10,8 @@
 #include <sys/mman.h>
 
 #include "libpmem.h"
+#include "flag_sets.h"
 
-static const unsigned flag_sets[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NOFLUSH, PMEM_F_MEM_NONTEMPORAL,
-	PMEM_F_MEM_TEMPORAL, PMEM_F_MEM_WC, PMEM_F_MEM_WB,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_TEMPORAL | PMEM_F_MEM_NOFLUSH,
-};
-#define NFLAGS (sizeof(flag_sets) / sizeof(flag_sets[0]))
 
 /* All twelve forms on (dst, src); each must return dst. */
 static void all_forms(void *dst, const void *src)

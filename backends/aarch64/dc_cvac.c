@@ -9,11 +9,6 @@
 #include "backend_build.h"
 #include "flush_lines.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_DC_CVAC) != 0;
-}
-
 static void flush(const void *addr, size_t len)
 {
 	FOR_EACH_LINE(addr, len, pm_dc_cvac);
@@ -30,7 +25,7 @@ PMEM_BACKEND_DESCRIPTOR(dc_cvac) = {
 	.name = "dc-cvac",
 	.description = "DC CVAC each line (clean to PoC), DSB to drain",
 	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
 	.cpu_needs = PMEM_CPU_DC_CVAC,

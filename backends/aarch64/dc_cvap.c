@@ -7,11 +7,6 @@
 #include "backend_build.h"
 #include "flush_lines.h"
 
-static int probe(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_DCPOP) != 0;
-}
-
 static void flush(const void *addr, size_t len)
 {
 	FOR_EACH_LINE(addr, len, pm_dc_cvap);
@@ -28,7 +23,7 @@ PMEM_BACKEND_DESCRIPTOR(dc_cvap) = {
 	.name = "dc-cvap",
 	.description = "DC CVAP each line (clean to PoP), DSB to drain",
 	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe,
+	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
 	.cpu_needs = PMEM_CPU_DCPOP,

@@ -42,4 +42,8 @@ void good_flush_clflush(const void *addr, size_t len);
 void good_drain(void);
 void no_drain(void);
 
+/* Fills pmem_ops with b, through the library's one writer (pmem_ops_fill);
+ * threshold is used when b has memmove_nt. */
+void broken_install(const struct broken *b, size_t threshold);
+
 #endif

@@ -1,6 +1,9 @@
 /* broken_common.c -- the correct pieces the broken backends reuse. */
+#include <stdint.h>
+
 #include "broken.h"
 #include "flush_lines.h"
+#include "ops.h"
 
 void good_flush_clflush(const void *addr, size_t len)
 {
@@ -17,4 +20,31 @@ void good_drain(void)
 /* The missing fence. */
 void no_drain(void)
 {
+}
+
+void broken_install(const struct broken *b, size_t threshold)
+{
+	static struct pmem_backend flush, copy;
+	flush = (struct pmem_backend){
+		.abi_version = PMEM_BACKEND_ABI_VERSION,
+		.size = sizeof(struct pmem_backend),
+		.name = b->name,
+		.kind = PMEM_BACKEND_FLUSH,
+		.flush = b->flush,
+		.drain = b->drain,
+	};
+	copy = (struct pmem_backend){
+		.abi_version = PMEM_BACKEND_ABI_VERSION,
+		.size = sizeof(struct pmem_backend),
+		.name = b->name,
+		.kind = PMEM_BACKEND_COPY,
+		.memmove_nt = b->memmove_nt,
+		.memset_nt = b->memset_nt,
+	};
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = &flush,
+		.copy = b->memmove_nt ? &copy : NULL,
+		.cpu = pmem_backend_get_cpu(),
+		.movnt_threshold = threshold,
+	});
 }

@@ -169,20 +169,20 @@ Test(crash, every_backend_pair_keeps_committed_records, .init = setup,
 		const struct pmem_backend *f = pmem_static_backends[i];
 		if (f->kind != PMEM_BACKEND_FLUSH)
 			continue;
-		if (!f->probe(cpu)) {
+		if (!pmem_backend_runs(f, cpu)) {
 			printf("SKIP crash images with %s: CPU cannot run it\n",
 			       f->name);
 			continue;
 		}
 		for (unsigned j = 0; pmem_static_backends[j]; j++) {
 			const struct pmem_backend *c = pmem_static_backends[j];
-			if (c->kind != PMEM_BACKEND_COPY || !c->probe(cpu))
+			if (c->kind != PMEM_BACKEND_COPY ||
+					!pmem_backend_runs(c, cpu))
 				continue;	/* pmem-info tells which */
-			pmem_ops.flush = f->flush;
-			pmem_ops.drain = f->drain;
-			pmem_ops.memmove_nt = c->memmove_nt;
-			pmem_ops.memset_nt = c->memset_nt;
-			pmem_ops.movnt_threshold = 256;
+			pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+				.flush = f, .copy = c, .cpu = cpu,
+				.movnt_threshold = 256,
+			});
 			size_t events, images = 0;
 			char why[160], at[160];
 			long k = run(strcmp(f->name, "nop") == 0, &events,
@@ -210,13 +210,7 @@ static void must_fail(const struct broken *b, size_t threshold)
 {
 	if (b->needs_clwb && !__builtin_cpu_supports("clwb"))
 		cr_skip_test("CPU lacks CLWB");
-	pmem_ops.flush = b->flush;
-	pmem_ops.drain = b->drain;
-	if (b->memmove_nt) {
-		pmem_ops.memmove_nt = b->memmove_nt;
-		pmem_ops.memset_nt = b->memset_nt;
-	}
-	pmem_ops.movnt_threshold = b->memmove_nt ? threshold : SIZE_MAX;
+	broken_install(b, threshold);
 	size_t events, images = 0;
 	char why[160], at[160];
 	long k = run(0, &events, &images, why, sizeof(why));

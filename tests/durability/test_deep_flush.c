@@ -32,10 +32,10 @@ static void deep_flush_under(const char *flush_name)
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert(buf != MAP_FAILED);
 
-	pmem_ops.flush = chosen->flush;
-	pmem_ops.drain = chosen->drain;
-	pmem_ops.deep_flush = pmem_select_deep_flush(chosen,
-			pmem_backend_get_cpu());
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = chosen, .cpu = pmem_backend_get_cpu(),
+		.movnt_threshold = SIZE_MAX,
+	});
 	cr_assert(pmem_ops.deep_flush != chosen->flush || strcmp(flush_name,
 			"nop") != 0, "deep flush of nop is nop");
 

@@ -19,6 +19,9 @@
 #include "checkasm.h"
 #include "flush_lines.h"
 #include "matrix.h"
+#include "plain_copy.h"
+#include "ops.h"
+#include "select.h"
 #include "pm_prims.h"
 
 #define MAX_FAILS 4	/* per group: the bug shows at once */
@@ -220,21 +223,8 @@ Test(matrix_broken, unaligned_tail_unflushed)
 	broken_pair(&broken_tail, "DIRTY");
 }
 
-/* Item 1: right bytes, flushed, but never reported to the model. */
-static void *plain_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
-{
-	memmove(d, s, n);
-	f(d, n);
-	return d;
-}
-
-static void *plain_set(void *d, int c, size_t n, pmem_flush_fn *f)
-{
-	memset(d, c, n);
-	f(d, n);
-	return d;
-}
-
+/* Item 1: right bytes, flushed, but never reported to the model
+ * (plain_copy.h). */
 Test(matrix_broken, copy_writes_without_reporting)
 {
 	const struct pmem_backend *f = static_named("clflush");
@@ -289,4 +279,28 @@ Test(matrix_broken, msync_fallback_using_clflush)
 	/* ... and the real one passes the same way, as it runs */
 	cr_assert_eq(run_pair(real, c, &pair), 0, "%s", seen[0]);
 	cr_assert(pair.page_cache && !pair.eadr && !pair.movnt);
+}
+
+static void stale_deep_flush(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+}
+
+/* The matrix installs its pair with the library's one writer of pmem_ops,
+ * deep_flush included (it once left start-up's value in place): under
+ * nop, pmem_deep_flush must still be the write-back start-up would pick. */
+Test(matrix_broken, installs_deep_flush_as_start_up_would)
+{
+	const struct pmem_backend *nop = static_named("nop");
+	cr_assert_not_null(nop);
+	struct pmem_ops saved = pmem_ops;
+	pmem_ops.deep_flush = stale_deep_flush;
+	struct matrix_pair pair;
+	run_pair(nop, pmem_backend_get_choice()->copy, &pair);
+	pmem_flush_fn *got = pmem_ops.deep_flush;
+	pmem_ops = saved;
+	cr_assert(got != stale_deep_flush, "matrix left deep_flush as it was");
+	cr_assert(got == pmem_select_deep_flush(nop, &pair.cpu));
+	cr_assert(got != nop->flush, "deep flush of nop is nop");
 }

@@ -44,15 +44,7 @@ static void teardown(void)
 
 static void install(const struct broken *b)
 {
-	pmem_ops.flush = b->flush;
-	pmem_ops.drain = b->drain;
-	if (b->memmove_nt) {
-		pmem_ops.memmove_nt = b->memmove_nt;
-		pmem_ops.memset_nt = b->memset_nt;
-		pmem_ops.movnt_threshold = b->movnt_threshold;
-	} else {
-		pmem_ops.movnt_threshold = SIZE_MAX;	/* temporal path */
-	}
+	broken_install(b, b->movnt_threshold);
 }
 
 static const size_t big[] = { 4095, 4096, 4097, 65536 + 17, MAXLEN - 64 };
@@ -179,9 +171,10 @@ Test(negative, nop_backend_without_eadr)
 			nop = pmem_static_backends[i];
 	if (!nop)
 		cr_skip_test("nop backend not linked in");
-	pmem_ops.flush = nop->flush;
-	pmem_ops.drain = nop->drain;
-	pmem_ops.movnt_threshold = SIZE_MAX;
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = nop, .cpu = pmem_backend_get_cpu(),
+		.movnt_threshold = SIZE_MAX,
+	});
 	const char *v = one(0, 5, 100);
 	cr_assert(v && strstr(v, "line +0x0 ") && strstr(v, "DIRTY"), "%s", v);
 	check_reset();

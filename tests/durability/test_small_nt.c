@@ -7,6 +7,7 @@
  * every byte durable and right.
  */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,13 +37,10 @@ static void setup(void)
 		cr_skip_test("SKIP small_nt: clwb or nt-sse2 not linked in, "
 				"or no CLWB on this CPU");
 	saved = pmem_ops;
-	pmem_ops.flush = clwb->flush;
-	pmem_ops.drain = clwb->drain;
-	pmem_ops.memmove_nt = sse2->memmove_nt;
-	pmem_ops.memset_nt = sse2->memset_nt;
-	pmem_ops.movnt_threshold = 256;
-	pmem_ops.small_nt = 1;
-	pmem_ops.fence_nt = 0;
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = clwb, .copy = sse2, .cpu = pmem_backend_get_cpu(),
+		.movnt_threshold = 256, .small_nt = 1,
+	});
 	pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert(pm != MAP_FAILED);
@@ -203,4 +201,48 @@ Test(small_nt, short_overlapping_moves_stay_temporal)
 	big_move(128, 64, 2048, 0, CHECK_WC, "2048 up by 64");
 	big_move(64, 0, 512, PMEM_F_MEM_NONTEMPORAL, CHECK_WC,
 			"512 up by 64, NONTEMPORAL");
+}
+
+/* The temporal path flushes chunk by chunk when the flush writes back
+ * lines one by one: a capability (flush_by_line, from the backend's caps
+ * by pmem_ops_fill), not the flush being the deep flush, which it is not
+ * where a deeper instruction exists (DC CVADP on AArch64 with DCPoDP). */
+static pmem_flush_fn *real_flush;
+static int flush_calls;
+
+static void counting_flush(const void *addr, size_t len)
+{
+	flush_calls++;
+	real_flush(addr, len);
+}
+
+Test(small_nt, chunking_follows_the_flush_caps)
+{
+	const struct pmem_backend *nop = linked("nop");
+	cr_assert(pmem_ops.flush_by_line, "clwb writes back line by line");
+	if (nop) {
+		struct pmem_ops t;
+		pmem_ops_fill(&t, &(struct pmem_ops_spec){ .flush = nop,
+			.cpu = pmem_backend_get_cpu(),
+			.movnt_threshold = SIZE_MAX });
+		cr_assert(!t.flush_by_line, "nop writes back nothing");
+	}
+	real_flush = pmem_ops.flush;
+	pmem_ops.flush = counting_flush;
+	pmem_ops.deep_flush = real_flush;	/* not pmem_ops.flush */
+	pmem_ops.movnt_threshold = SIZE_MAX;
+	pmem_ops.small_nt = 0;
+	static char big[1024];
+	fresh();
+	flush_calls = 0;
+	pmem_memcpy_persist(pm, big, sizeof(big));
+	cr_expect_eq(flush_calls, 4, "1 KiB in 256-byte chunks: %d flushes",
+			flush_calls);
+	cr_expect_null(check_durable(pm, 4096));
+	pmem_ops.flush_by_line = 0;
+	fresh();
+	flush_calls = 0;
+	pmem_memcpy_persist(pm, big, sizeof(big));
+	cr_expect_eq(flush_calls, 1, "not line by line: %d flushes",
+			flush_calls);
 }

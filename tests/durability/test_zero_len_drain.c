@@ -27,8 +27,12 @@ static void setup(void)
 		cr_skip_test("SKIP zero_len_drain: clwb not linked in or "
 				"not on this CPU");
 	saved = pmem_ops;
-	pmem_ops.flush = clwb->flush;
-	pmem_ops.drain = clwb->drain;
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = clwb, .copy = pmem_backend_get_choice()->copy,
+		.cpu = pmem_backend_get_cpu(),
+		.movnt_threshold = saved.movnt_threshold,
+		.small_nt = saved.small_nt,
+	});
 	pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert(pm != MAP_FAILED);

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "libpmem.h"
+#include "../flag_sets.h"
 #include "libpmem_backend.h"
 #include "select.h"
 
@@ -147,16 +148,9 @@ static const char *one_op(unsigned char *buf, unsigned char *ref,
 			op, len, to, from, flags);
 	switch (op) {
 	case 0:		/* may overlap */
-		pmem_memmove(d + to, d + from, len, flags);
-		memmove(r + to, r + from, len);
-		break;
 	case 1:
-		pmem_memcpy(d + to, src + from, len, flags);
-		memcpy(r + to, src + from, len);
-		break;
 	case 2:
-		pmem_memset(d + to, c, len, flags);
-		memset(r + to, c, len);
+		flags_op_both(op, d, r, src, to, from, len, c, flags);
 		break;
 	case 3:
 		pmem_memmove_persist(d + to, d + from, len);
@@ -262,7 +256,7 @@ static void copy_stage(const char *self, double seconds)
 	const struct pmem_backend *b, *fl[32], *cp[32];
 	unsigned nf = 0, nc = 0;
 	for (unsigned i = 0; (b = pmem_backend_get_static(i)); i++) {
-		if (!b->probe(cpu)) {
+		if (!pmem_backend_runs(b, cpu)) {
 			printf("SKIP copy: %s: this CPU lacks what it needs\n",
 					b->name);
 			continue;
@@ -401,7 +395,8 @@ static int select_once(const struct pmem_backend *const *all, unsigned nall,
 	else if (c->flush->kind != PMEM_BACKEND_FLUSH ||
 			c->copy->kind != PMEM_BACKEND_COPY)
 		why = "a backend of the wrong kind";
-	else if (!c->flush->probe(&cpu) || !c->copy->probe(&cpu))
+	else if (!pmem_backend_runs(c->flush, &cpu) ||
+			!pmem_backend_runs(c->copy, &cpu))
 		why = "a backend whose probe refuses this CPU";
 	else if (c->flush != again.choice.flush ||
 			c->copy != again.choice.copy ||
@@ -416,7 +411,7 @@ static int select_once(const struct pmem_backend *const *all, unsigned nall,
 	else if (env_values[0] == backend && !two && !bogus0) {
 		for (unsigned i = 0; i < nall; i++)
 			if (strcmp(all[i]->name, a) == 0 &&
-					all[i]->probe(&cpu) && (n_forced++,
+					pmem_backend_runs(all[i], &cpu) && (n_forced++,
 					strcmp(a, c->flush->name) != 0 &&
 					strcmp(a, c->copy->name) != 0))
 				why = "a usable forced backend was not chosen";

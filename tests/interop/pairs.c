@@ -31,7 +31,7 @@ int main(void)
 
 	for (unsigned i = 0; pmem_backend_get_static(i); i++) {
 		const struct pmem_backend *b = pmem_backend_get_static(i);
-		if (!b->probe(cpu)) {
+		if (!pmem_backend_runs(b, cpu)) {
 			printf("SKIP %s: CPU lacks %s (probe refuses it)\n",
 					b->name, needs(b->name));
 			continue;

@@ -32,11 +32,8 @@ cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 B=$TOP/build
 I=$B/interop
-pass=0 fail=0 skip=0
 
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-skipped() { skip=$((skip + 1)); echo "SKIP $*"; }
+. tests/helpers/ok_bad.sh
 finish() {
 	echo "interop: $pass passed, $fail failed, $skip skipped"
 	[ "$fail" -eq 0 ]

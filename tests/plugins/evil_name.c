@@ -2,9 +2,8 @@
  * UTF-8: pmem-info must escape it in text and JSON. */
 #include "plugin_common.h"
 
-static const struct pmem_backend desc = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
+PLUGIN_DESCRIPTOR = {
+	PLUGIN_HEAD,
 	.name = "evil\nrefused: forged \xff",
 	.description = "test plugin: hostile name \xc3",
 	.kind = PMEM_BACKEND_COPY,
@@ -12,8 +11,3 @@ static const struct pmem_backend desc = {
 	.memmove_nt = copy_plain,
 	.memset_nt = set_plain,
 };
-
-EXPORT const struct pmem_backend *pmem_backend_entry(void)
-{
-	return &desc;
-}

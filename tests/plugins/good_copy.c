@@ -1,9 +1,8 @@
 /* A complete copy plugin (temporal copy plus flush): must be accepted. */
 #include "plugin_common.h"
 
-static const struct pmem_backend desc = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
+PLUGIN_DESCRIPTOR = {
+	PLUGIN_HEAD,
 	.name = "good_copy",
 	.description = "test plugin: memmove plus flush",
 	.kind = PMEM_BACKEND_COPY,
@@ -11,8 +10,3 @@ static const struct pmem_backend desc = {
 	.memmove_nt = copy_plain,
 	.memset_nt = set_plain,
 };
-
-EXPORT const struct pmem_backend *pmem_backend_entry(void)
-{
-	return &desc;
-}

@@ -3,14 +3,8 @@
  * pmem_deep_flush. */
 #include "plugin_common.h"
 
-static const struct pmem_backend desc = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
+PLUGIN_DESCRIPTOR = {
+	PLUGIN_HEAD,
 	.name = "nop",
 	FLUSH_FIELDS,
 };
-
-EXPORT const struct pmem_backend *pmem_backend_entry(void)
-{
-	return &desc;
-}

@@ -1,13 +1,7 @@
 /* Descriptor without a name: refused. */
 #include "plugin_common.h"
 
-static const struct pmem_backend desc = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
+PLUGIN_DESCRIPTOR = {
+	PLUGIN_HEAD,
 	FLUSH_FIELDS,
 };
-
-EXPORT const struct pmem_backend *pmem_backend_entry(void)
-{
-	return &desc;
-}

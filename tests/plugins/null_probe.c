@@ -1,16 +1,10 @@
 /* Descriptor without a probe: refused. */
 #include "plugin_common.h"
 
-static const struct pmem_backend desc = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
+PLUGIN_DESCRIPTOR = {
+	PLUGIN_HEAD,
 	.name = "null_probe",
 	.kind = PMEM_BACKEND_FLUSH,
 	.flush = flush_lines,
 	.drain = drain_fence,
 };
-
-EXPORT const struct pmem_backend *pmem_backend_entry(void)
-{
-	return &desc;
-}

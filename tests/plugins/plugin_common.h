@@ -26,10 +26,29 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* The plugin's descriptor and the entry that returns it:
+ * PLUGIN_DESCRIPTOR = { PLUGIN_HEAD, .name = ..., ... }; */
+#define PLUGIN_DESCRIPTOR \
+	static const struct pmem_backend desc; \
+	EXPORT const struct pmem_backend *pmem_backend_entry(void) \
+	{ \
+		return &desc; \
+	} \
+	static const struct pmem_backend desc
+/* The ABI version and size of this header: a well-formed descriptor. */
+#define PLUGIN_HEAD .abi_version = PMEM_BACKEND_ABI_VERSION, \
+	.size = sizeof(struct pmem_backend)
+
 static inline int probe_yes(const struct pmem_cpu *cpu)
 {
 	(void)cpu;
 	return 1;
+}
+
+static inline int probe_no(const struct pmem_cpu *cpu)
+{
+	(void)cpu;
+	return 0;
 }
 
 static inline void flush_lines(const void *addr, size_t len)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include "plugin_common.h"
 
-static const struct pmem_backend desc = {
+PLUGIN_DESCRIPTOR = {
 	.abi_version = 1,
 	.size = offsetof(struct pmem_backend, cpu_needs),
 	.name = "msync-fallback",
@@ -17,8 +17,3 @@ static const struct pmem_backend desc = {
 	.caps = 0xffffffffu,
 	.reserved2 = 7,
 };
-
-EXPORT const struct pmem_backend *pmem_backend_entry(void)
-{
-	return &desc;
-}

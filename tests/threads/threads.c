@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "libpmem.h"
+#include "../flag_sets.h"
 #include "registry.h"
 #include "../emulator.h"
 
@@ -95,12 +96,6 @@ static void *map_worker(void *arg)
 	return NULL;
 }
 
-static const unsigned flag_sets[] = {
-	0, PMEM_F_MEM_NODRAIN, PMEM_F_MEM_NONTEMPORAL, PMEM_F_MEM_TEMPORAL,
-	PMEM_F_MEM_WC, PMEM_F_MEM_WB, PMEM_F_MEM_NOFLUSH,
-	PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN,
-};
-#define NFLAGS (sizeof(flag_sets) / sizeof(flag_sets[0]))
 #define BUF (64 * 1024)
 
 /* Copies on a private buffer, mirrored with memmove/memset. */
@@ -123,16 +118,10 @@ static void *copy_worker(void *arg)
 		int c = rand_r(&seed) & 0xff;
 		switch (r % 4) {
 		case 0:		/* overlapping, inside dst */
-			pmem_memmove(dst + to, dst + from, len, flags);
-			memmove(ref + to, ref + from, len);
-			break;
 		case 1:
-			pmem_memcpy(dst + to, src + from, len, flags);
-			memcpy(ref + to, src + from, len);
-			break;
 		case 2:
-			pmem_memset(dst + to, c, len, flags);
-			memset(ref + to, c, len);
+			flags_op_both(r % 4, dst, ref, src, to, from, len, c,
+					flags);
 			break;
 		default:
 			pmem_memmove_persist(dst + to, src + from, len);

@@ -14,6 +14,7 @@
 #include "select.h"
 #include "checkasm.h"
 #include "matrix.h"
+#include "checkasm_pair.h"
 #include "wtest.h"
 
 #define MAX_FAILS 10
@@ -29,30 +30,11 @@ static int run(const struct pmem_backend *f, const struct pmem_backend *c,
 		enum matrix_group g)
 {
 	struct matrix m = { .fail = report, .max_fails = MAX_FAILS };
-	struct pmem_cpu cpu;
-	char name[64];
-	const char *why = NULL;
-	char need[160];
+	char name[64], need[160];
 
-	snprintf(name, sizeof(name), "%s%s%s", f->name, c ? "+" : "",
-			c ? c->name : "");
-	checkasm_cpu(&cpu);
-	if (!f->probe(&cpu) || (c && !c->probe(&cpu))) {
-		const struct pmem_backend *b = f->probe(&cpu) ? c : f;
-		char nb[96];
-		const char *n = pmem_select_needs(b, nb, sizeof(nb));
-		snprintf(need, sizeof(need), "%s: CPU lacks %s", b->name,
-				n ? n : "what its probe asks for");
-		why = need;
-	} else if (c) {
-		why = matrix_pair_as_run(&m.pair, f, c, &cpu);
-		if (!why)
-			why = matrix_group_skip(&m.pair, g);
-	} else {
-		m.pair.flush = f;
-		m.pair.movnt = 1;
-		matrix_model_for(f, &m.pair.eadr, &m.pair.page_cache);
-	}
+	checkasm_pair_name(name, sizeof(name), f, c);
+	const char *why = checkasm_pair_prepare(&m, f, c, g, need,
+			sizeof(need));
 	if (why) {
 		printf("SKIP %s %s: %s\n", name, matrix_group_names[g], why);
 		return -1;

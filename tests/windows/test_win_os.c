@@ -160,9 +160,11 @@ static void chose_backends(void)
 {
 	const struct pmem_backend_choice *c = pmem_backend_get_choice();
 	CHECK(c->flush && c->copy, "no choice");
-	CHECK(c->flush->probe(pmem_backend_get_cpu()), "%s unusable",
+	CHECK(pmem_backend_runs(c->flush, pmem_backend_get_cpu()),
+			"%s unusable",
 			c->flush->name);
-	CHECK(c->copy->probe(pmem_backend_get_cpu()), "%s unusable",
+	CHECK(pmem_backend_runs(c->copy, pmem_backend_get_cpu()),
+			"%s unusable",
 			c->copy->name);
 	printf("chosen: %s (%s), %s (%s)\n", c->flush->name,
 			c->flush_reason, c->copy->name, c->copy_reason);

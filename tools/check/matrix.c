@@ -111,17 +111,18 @@ static int map_buffers(void)
 /* Puts the pair in the library's table, as start-up would. */
 static void install(size_t threshold)
 {
-	pmem_ops_use_flush(&pmem_ops, C.fb, &C.m->pair.cpu);
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = C.fb,
+		.copy = C.cb,
+		.cpu = &C.m->pair.cpu,
+		.movnt_threshold = C.m->pair.movnt ? threshold : SIZE_MAX,
+		/* The library's own rule for small copies, at its own
+		 * threshold. */
+		.small_nt = C.m->pair.small_nt &&
+			threshold == C.m->pair.threshold,
+	});
 	if (C.m->broken_no_nt_fence)
 		pmem_ops.fence_nt = 0;
-	if (C.cb) {
-		pmem_ops.memmove_nt = C.cb->memmove_nt;
-		pmem_ops.memset_nt = C.cb->memset_nt;
-	}
-	pmem_ops.movnt_threshold = C.m->pair.movnt ? threshold : SIZE_MAX;
-	/* The library's own rule for small copies, at its own threshold. */
-	pmem_ops.small_nt = C.m->pair.movnt && C.m->pair.small_nt &&
-		threshold == C.m->pair.threshold;
 	if (threshold == SIZE_MAX)
 		snprintf(C.thr, sizeof(C.thr), "thr=max");
 	else
@@ -745,7 +746,7 @@ void matrix_model_for(const struct pmem_backend *flush, int *eadr,
  * one so far is how CLFLUSH is ordered: Intel orders it with later stores
  * (PMEM_CPU_CLFLUSH_ORDERED), AMD only with MFENCE.  It changes what the
  * library does (an ORDERED_FLUSH backend gets no drain and fenced NT
- * copies, pmem_ops_use_flush) and what the model lets a CLFLUSH do, so a
+ * copies, pmem_ops_fill) and what the model lets a CLFLUSH do, so a
  * backend that passes under one rule may lose data under the other: a
  * false ORDERED_FLUSH claim passes on AMD and fails on Intel, a CLFLUSH
  * drained with SFENCE passes on Intel and fails on AMD.  The rule exists

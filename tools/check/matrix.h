@@ -25,7 +25,7 @@ struct matrix_pair {
 	int eadr;		/* model: the cache is persistent */
 	int page_cache;		/* model: only msync makes data durable */
 	/* The CPU it runs on: its PMEM_CPU_CLFLUSH_ORDERED picks both the
-	 * library's drain (pmem_ops_use_flush) and the model's CLFLUSH rule,
+	 * library's drain (pmem_ops_fill) and the model's CLFLUSH rule,
 	 * so the Intel rule can be checked on an AMD machine too. */
 	struct pmem_cpu cpu;
 };

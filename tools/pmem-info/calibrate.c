@@ -10,8 +10,8 @@
  * and in reverse (A B B A), every candidate writing the same addresses in a
  * round; the score of a cell is the median over rounds of the per-round
  * speed ratio against the automatic choice, measured twice to give the
- * noise.  Each candidate fills the table as start-up does (select.c:
- * pmem_ops_use_flush, pmem_select_deep_flush), so what is timed is what
+ * noise.  Each candidate fills the table as start-up does
+ * (pmem_ops_fill, core/ops.h), so what is timed is what
  * the library would run.  It changes nothing: the table is put back, and
  * only --save writes a file (the machine profile, core/profile.h), which
  * keeps the automatic choice unless a pair was measured faster beyond
@@ -94,12 +94,9 @@ static uint64_t cpu_ns(void)
  * after NT copies follow the flush backend's caps on this CPU. */
 static void install(const struct cand *c)
 {
-	pmem_ops_use_flush(&pmem_ops, c->flush, cpu);
-	pmem_ops.deep_flush = pmem_select_deep_flush(c->flush, cpu);
-	pmem_ops.memmove_nt = c->copy->memmove_nt;
-	pmem_ops.memset_nt = c->copy->memset_nt;
-	pmem_ops.movnt_threshold = c->thr;
-	pmem_ops.small_nt = c->small_nt;
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = c->flush, .copy = c->copy, .cpu = cpu,
+		.movnt_threshold = c->thr, .small_nt = c->small_nt });
 }
 
 /* One batch of one operation: the destination walks the region, 64-byte
@@ -237,13 +234,12 @@ static void print_table(const char *title, const struct cand *c, int nc,
 	}
 }
 
-/* A CPU strategy: refused on a CPU without features (nop and
- * msync-fallback run anywhere and are not what this measures). */
+/* A CPU strategy: one that needs CPU features (nop and msync-fallback
+ * run anywhere and are not what this measures). */
 static int cpu_strategy(const struct pmem_backend *b,
 		const struct pmem_cpu *cpu)
 {
-	static const struct pmem_cpu none = { 0, "", 0, 0 };
-	return b->probe(cpu) && !b->probe(&none);
+	return pmem_backend_runs(b, cpu) && b->cpu_needs != 0;
 }
 
 static void set_label(struct cand *c, const char *extra)

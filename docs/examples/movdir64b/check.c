@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	if (!a || !ref)
 		return 1;
 
-	if (!p->probe(pmem_backend_get_cpu())) {
+	if (!pmem_backend_runs(p, pmem_backend_get_cpu())) {
 		/* This CPU cannot run it: refused, saying what it needs. */
 		CHECK(c->refusal && strstr(c->refusal, p->name) &&
 				strstr(c->refusal, "needs MOVDIR64B"),

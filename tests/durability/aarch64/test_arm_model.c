@@ -162,11 +162,16 @@ static unsigned long sweep(pmem_flush_fn *flush, void (*drain)(void),
 	unsigned long caught = 0;
 
 	memset(src, 0x5a, sizeof(src));
-	pmem_ops.flush = flush;
-	pmem_ops.drain = drain;
-	pmem_ops.memmove_nt = saved.memmove_nt;
-	pmem_ops.memset_nt = saved.memset_nt;
-	pmem_ops.movnt_threshold = 256;
+	const struct pmem_backend fb = {
+		.abi_version = PMEM_BACKEND_ABI_VERSION,
+		.size = sizeof(struct pmem_backend),
+		.name = "under test", .kind = PMEM_BACKEND_FLUSH,
+		.flush = flush, .drain = drain,
+	};
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = &fb, .copy = pmem_backend_get_choice()->copy,
+		.cpu = pmem_backend_get_cpu(), .movnt_threshold = 256,
+	});
 	for (int fill = 0; fill < 2; fill++)
 		for (size_t len = 1; len < 600 + 4; len++)
 			for (size_t off = 0; off < 64; off += 7) {

@@ -1,0 +1,26 @@
+/*
+ * ops.c -- pmem_ops_fill, the one writer of a pmem_ops table.
+ */
+#include <stdint.h>
+
+#include "ops.h"
+#include "select.h"
+
+void pmem_ops_fill(struct pmem_ops *ops, const struct pmem_ops_spec *spec)
+{
+	const struct pmem_backend *f = spec->flush, *c = spec->copy;
+	int ordered = (f->caps & PMEM_BACKEND_CAP_ORDERED_FLUSH) &&
+		(spec->cpu->features & PMEM_CPU_CLFLUSH_ORDERED);
+
+	ops->flush = f->flush;
+	/* An ordered flush needs no drain, but then nothing orders the
+	 * non-temporal stores: each copy fences them itself. */
+	ops->drain = ordered ? pmem_drain_ordered_fn : f->drain;
+	ops->fence_nt = ordered;
+	ops->flush_by_line = !(f->caps & PMEM_BACKEND_CAP_NO_WRITEBACK);
+	ops->deep_flush = pmem_select_deep_flush(f, spec->cpu);
+	ops->memmove_nt = c ? c->memmove_nt : pmem_builtin_memmove_fn;
+	ops->memset_nt = c ? c->memset_nt : pmem_builtin_memset_fn;
+	ops->movnt_threshold = c ? spec->movnt_threshold : SIZE_MAX;
+	ops->small_nt = ops->movnt_threshold != SIZE_MAX && spec->small_nt;
+}
