@@ -792,14 +792,22 @@ static void test_virtio(uint32_t nonce)
 	int sync = vma_has_map_sync(p);
 	check(sync == 0, "virtio: mapping has no MAP_SYNC (smaps sf)",
 			"smaps says %d", sync);
-	/* The kernel's own answer, as pmem_map_file asked it. */
+	/* The kernel's own answer.  Debian's 6.1 granted MAP_SYNC here in
+	 * some boots and refused it in others; the library no longer asks
+	 * on an asynchronous region (core/map.c), so only a refusal with
+	 * another errno is a failure, and a grant is reported. */
 	int fd = open(path, O_RDWR);
 	void *m = fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
 	int e = errno;
-	check(m == MAP_FAILED && e == EOPNOTSUPP,
+	if (m != MAP_FAILED)
+		skip("virtio: the kernel refuses MAP_SYNC with EOPNOTSUPP",
+				"this boot's kernel granted MAP_SYNC on an "
+				"asynchronous region; pmem_map_file did not ask");
+	else
+		check(e == EOPNOTSUPP,
 			"virtio: the kernel refuses MAP_SYNC with EOPNOTSUPP",
-			"%s", m == MAP_FAILED ? strerror(e) : "accepted");
+			"%s", strerror(e));
 	if (m != MAP_FAILED)
 		munmap(m, 4096);
 	if (fd >= 0)
