@@ -505,6 +505,8 @@ void pmem_profile_apply(const struct pmem_profile_in *in,
 		int err = errno;
 		if (err == ENOENT && !named)
 			status(st, "none (no %s)", shown);
+		else if (err == ENOTSUP && !named)	/* no path to name */
+			status(st, "none (%s)", read_error(err, eb, sizeof(eb)));
 		else
 			status(st, "%s ignored: %s", shown,
 					read_error(err, eb, sizeof(eb)));
