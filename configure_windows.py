@@ -68,6 +68,22 @@ def main(cfg, args):
             implicit=['core/libpmem.def'], dll='build/libpmem.dll',
             implib='build/libpmem.dll.a')
     n.build('build/libpmem.a', 'ar', objs)
+    # The debug DLL, as build/debug on Linux: PMEM_LOG_LEVEL and
+    # PMEM_LOG_FILE honoured; a program loads it with build/debug first
+    # on PATH (test_dll_log).
+    dbg = ' '.join(['-O0', '-g', '-DPMEM_DEBUG', '-DPMEM_LIBRARY_BUILD'])
+    dobjs = []
+    for s in cfg.core_srcs(host['os']) + [table]:
+        dobjs += n.build(cfg.objname('build/debug', s), 'cc', [s],
+                         vflags=dbg)
+    for b in static:
+        src, isa = cfg.BACKENDS[b]
+        dobjs += n.build(cfg.objname('build/debug', src), 'cc', [src],
+                         vflags=' '.join(['-O0', '-g'] + isa))
+    n.build(['build/debug/libpmem.dll', 'build/debug/libpmem.dll.a'],
+            'dll', dobjs, implicit=['core/libpmem.def'],
+            dll='build/debug/libpmem.dll',
+            implib='build/debug/libpmem.dll.a')
     # Plugins: the backends that need nothing of the library as DLLs
     # (msync-fallback calls into it).
     for b, (src, isa) in cfg.BACKENDS.items():
