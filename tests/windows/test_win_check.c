@@ -1,7 +1,7 @@
 /*
  * test_win_check.c -- build/check/pmem-check.exe under Wine, as
  * tests/test_pmem_check.sh on Linux: exit 1 with the expected violation
- * on each broken check plugin (the DLLs in build/check/plugins, named through
+ * on each broken check plugin (build/check/plugins/NAME.dll, named by
  * PMEM_BACKEND as a vendor would), exit 0 and 0 violations on every pair
  * of --list and on a check-built plugin of a real backend (clflush); a
  * pair this CPU cannot run is refused (exit 2) and skipped visibly.
