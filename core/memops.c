@@ -35,7 +35,7 @@ static inline int small_nt_shape(const void *dst, const void *src,
  * bytes (an insert into a sorted array) reads them again soon
  * (docs/performance.md, "Small-shift moves").
  */
-#define OVERLAP_TEMPORAL_MAX 1024u
+#define OVERLAP_TEMPORAL_MAX 512u
 
 static inline int small_overlap(const void *dst, const void *src, size_t len)
 {

@@ -189,14 +189,16 @@ static void big_move(size_t to, size_t from, size_t len, unsigned flags,
 	cr_expect(memcmp(pm, ref, 4096) == 0, "%s: wrong bytes", what);
 }
 
-/* Overlapping moves up to 1 KiB stay temporal above the threshold (NT
+/* Overlapping moves up to 512 B stay temporal above the threshold (NT
  * stores would evict the source lines just read); longer ones, moves
  * that do not overlap and the NONTEMPORAL flag take NT stores. */
 Test(small_nt, short_overlapping_moves_stay_temporal)
 {
 	pmem_ops.small_nt = 0;
 	big_move(64, 0, 512, 0, CHECK_FLUSHING, "512 up by 64");
-	big_move(0, 8, 1024, 0, CHECK_FLUSHING, "1024 down by 8");
+	big_move(0, 8, 512, 0, CHECK_FLUSHING, "512 down by 8");
+	big_move(0, 8, 576, 0, CHECK_WC, "576 down by 8");
+	big_move(64, 0, 1024, 0, CHECK_WC, "1024 up by 64");
 	big_move(1088, 64, 1024, 0, CHECK_WC, "1024 next to its source");
 	big_move(128, 64, 2048, 0, CHECK_WC, "2048 up by 64");
 	big_move(64, 0, 512, PMEM_F_MEM_NONTEMPORAL, CHECK_WC,
