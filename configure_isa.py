@@ -231,8 +231,8 @@ def add_guest(n, objname):
     n.build(d + '/init', 'cc_static', ['tests/guest_aarch64/init.c'],
             default=False)
     n.build(d + '/pmem-check', 'cc_static',
-            [objname('build/check', 'tools/check/pmem-check.c'),
-             objname('build/check', 'tools/check/matrix.c'),
+            [objname('build/check', 'check/pmem-check/pmem-check.c'),
+             objname('build/check', 'check/pmem-check/matrix.c'),
              'build/check/libpmem.a'], xlibs='-ldl -lpthread',
             default=False)
     o = n.build(objname('build/check', 'tests/guest_aarch64/deep.c'), 'cc',

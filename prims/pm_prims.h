@@ -104,11 +104,11 @@ static inline int pm_msync(const void *addr, size_t len)
 
 /* The instruction set's cache maintenance and fences. */
 #if defined(__aarch64__)
-#include "pm_prims_aarch64.h"
+#include "aarch64.h"
 #elif defined(__powerpc64__)
-#include "pm_prims_ppc64.h"
+#include "ppc64.h"
 #elif defined(__x86_64__) || defined(__i386__)
-#include "pm_prims_x86.h"
+#include "x86_64.h"
 #else
 #error "pm_prims.h: no primitives for this instruction set (add pm_prims_<isa>.h)"
 #endif

@@ -19,7 +19,6 @@
 
 #include "err.h"
 #include "os.h"
-#include "select.h"	/* PMEM_PLUGIN_DIR */
 
 const char pmem_os_lib_suffix[] = ".so";
 const char pmem_os_path_list_sep[] = ":";

@@ -10,6 +10,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Where plugins are looked for when PMEM_BACKEND_PATH is unset. */
+#ifndef PMEM_PLUGIN_DIR
+#define PMEM_PLUGIN_DIR "/usr/local/lib/libpmem/backends"
+#endif
+
 /* Bytes of a page: the unit of mapping and msync. */
 size_t pmem_os_page_size(void);
 
