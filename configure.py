@@ -677,6 +677,7 @@ def main():
     tests += add_runner_test(n, release)
     tests += add_threads_test(n, release)
     tests += ['tests/test_docs.sh']     # doc claims checked against the code
+    tests += ['tests/test_layout.py']   # the include graph follows the folders
     tests += add_check_tests(n, target)
     tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests,

@@ -12,7 +12,7 @@
 
 /* Fills *cpu: PMEM_CPU_* bits, vendor string, display family and model.
  * Vector features are set only when XCR0 says the OS saves their state.
- * One implementation per instruction set (core/cpu_<isa>.c). */
+ * One implementation per instruction set (arch/<isa>/cpu.c). */
 void pmem_cpu_detect(struct pmem_cpu *cpu);
 
 /* The stepping (revision) of the CPU, for the machine profile's

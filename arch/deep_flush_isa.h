@@ -3,7 +3,7 @@
  * one beyond its normal flush: DC CVADP (clean to the Point of Deep
  * Persistence) on AArch64 with DCPoDP; none on x86-64, where the deep part
  * is the region's deep_flush file (deep_flush.c).  One implementation per
- * instruction set: core/deep_flush_<isa>.c.
+ * instruction set: arch/<isa>/deep_flush.c.
  */
 #ifndef PMEM_DEEP_FLUSH_ISA_H
 #define PMEM_DEEP_FLUSH_ISA_H 1

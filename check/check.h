@@ -1,12 +1,12 @@
 /*
  * check.h -- the durability model's interface for tests (check build only,
- * build/check/, PMEM_CHECK defined).  The primitives in backends/pm_prims.h
+ * build/check/, PMEM_CHECK defined).  The primitives in prims/pm_prims.h
  * report every store, flush and fence to pmem_check_record(); the model
  * keeps the state of each 64-byte line of the tracked ranges.
  *
  * Line states: CLEAN, DIRTY (stored, in cache), WC (non-temporal store not
  * yet fenced), FLUSHING (clflushopt/clwb not yet fenced), DURABLE.
- * Implemented in core/check_model.c and core/crash_image.c (see
+ * Implemented in check/check_model.c and check/crash_image.c (see
  * docs/durability.md).  The model is one global state without a lock: it
  * follows the thread that called check_track() and ignores events of other
  * threads, so drive it from one thread.
@@ -88,7 +88,7 @@ struct check_stats {
 void check_get_stats(struct check_stats *out);
 void check_clear_stats(void);
 
-/* ---- event log and crash images (core/crash_image.c) ---- */
+/* ---- event log and crash images (check/crash_image.c) ---- */
 
 /*
  * Starts recording: from now on every event on a tracked range is logged,

@@ -1,7 +1,7 @@
 /*
  * check_model.c -- the shadow cache model of the check build (PMEM_CHECK).
  *
- * The primitives of backends/pm_prims.h execute the real instruction and
+ * The primitives of prims/pm_prims.h execute the real instruction and
  * then call pmem_check_record().  For every 64-byte line of the tracked
  * ranges the model keeps a few bits (dirty in cache, flushed awaiting a
  * fence, non-temporal bytes awaiting a fence, ever written) in flat arrays,

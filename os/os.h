@@ -1,6 +1,6 @@
 /*
  * os.h -- what the core needs from the operating system, behind one
- * interface: core/os_posix.c (Linux) and core/os_windows.c implement it,
+ * interface: os/linux/os.c (Linux) and os/windows/os.c implement it,
  * and configure.py builds the one the host needs.  Core logic calls these
  * and never the OS directly, so it carries no #ifdef for the OS.
  */

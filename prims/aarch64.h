@@ -1,5 +1,5 @@
 /*
- * pm_prims_aarch64.h -- the AArch64 primitives: data cache clean by
+ * prims/aarch64.h -- the AArch64 primitives: data cache clean by
  * virtual address to the Point of Persistence (DC CVAP, ARMv8.2 DCPoP),
  * to the Point of Coherency (DC CVAC, every ARMv8-A) and to the Point of
  * Deep Persistence (DC CVADP, ARMv8.5 DCPoDP), and the DSB that completes

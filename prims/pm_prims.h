@@ -75,7 +75,7 @@ static inline void pm_store_fill(void *dst, int c, size_t len)
 
 /* The page size pm_msync rounds to (4 KiB on x86-64; 4, 16 or 64 KiB on
  * AArch64 kernels): in the library and its tests the core's one source
- * (core/page.h, which tests may set); a plugin built alone asks the OS. */
+ * (base/page.h, which tests may set); a plugin built alone asks the OS. */
 #ifdef PMEM_BACKEND_PLUGIN
 #define PM_PAGE_SIZE() ((uintptr_t)getpagesize())
 #else

@@ -1,5 +1,5 @@
 /*
- * pm_prims_ppc64.h -- the POWER (ppc64le) primitives: the data cache block
+ * prims/ppc64.h -- the POWER (ppc64le) primitives: the data cache block
  * store to persistent storage (dcbstps, Power ISA 3.1), the flush to
  * persistent storage (dcbfps, 3.1), the data cache block store of every
  * earlier POWER (dcbst), and the barriers that complete them: phwsync

@@ -1,5 +1,5 @@
 /*
- * pm_prims_x86.h -- the x86-64 primitives: non-temporal stores, CLFLUSH,
+ * prims/x86_64.h -- the x86-64 primitives: non-temporal stores, CLFLUSH,
  * CLFLUSHOPT, CLWB, SFENCE.  Included by pm_prims.h only.  Widths and
  * flushes that need an instruction set exist only where the including
  * file is compiled with it (-mavx, -mclwb, ...).

@@ -156,6 +156,17 @@ def main():
               '%s exported under %s (ours: %s)' % (name, EXT, ours.get(name)))
     for name in sorted(CHECK_ONLY):
         check(name not in ours, '%s (check build only) not exported' % name)
+    # Not only unexported: the durability model (check/*.c) is not linked
+    # into the release library at all (configure.py builds check/ only
+    # for build/check/).
+    symtab = subprocess.run([OBJDUMP, '-t', ours_path],
+                            stdout=subprocess.PIPE, check=True,
+                            text=True).stdout
+    model = sorted(set(re.findall(
+        r'\b(check_[a-z_]+|crash_log_[a-z_]+|pmem_check_record)$',
+        symtab, re.M)))
+    check(not model, 'no check-model symbol in the release library (%s)'
+          % model)
     data = sorted(n for n, (_, t) in ours.items() if t != 'DF')
     check(not data, 'only functions exported (data: %s)' % data)
 

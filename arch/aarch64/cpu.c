@@ -1,7 +1,7 @@
 /*
- * cpu_aarch64.c -- struct pmem_cpu from the kernel's hwcaps (built for
- * AArch64 only: configure.py compiles core files named *_<isa>.c for that
- * ISA).
+ * arch/aarch64/cpu.c -- struct pmem_cpu from the kernel's hwcaps (built for
+ * AArch64 only: configure.py compiles arch/<isa>/ for the
+ * host ISA).
  *
  * The kernel says what EL0 may execute; the library never guesses from
  * MIDR part numbers and never tries an instruction to see if it traps.

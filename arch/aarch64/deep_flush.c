@@ -1,5 +1,5 @@
 /*
- * deep_flush_aarch64.c -- pmem_deep_flush with DC CVADP where the kernel
+ * arch/aarch64/deep_flush.c -- pmem_deep_flush with DC CVADP where the kernel
  * reports DCPoDP (ARMv8.5): each line is cleaned to the Point of Deep
  * Persistence, which survives what the Point of Persistence may not (the
  * memory controller's queues).  Completed by the drain's DSB.

@@ -1,7 +1,7 @@
 /*
- * cpu_ppc64.c -- struct pmem_cpu from the kernel's hwcaps on 64-bit POWER
- * (built for ppc64 only: configure.py compiles core files named
- * *_<isa>.c for that ISA).
+ * arch/ppc64/cpu.c -- struct pmem_cpu from the kernel's hwcaps on 64-bit POWER
+ * (built for ppc64 only: configure.py compiles arch/<isa>/ for
+ * the host ISA).
  *
  * The kernel says which ISA level the CPU implements (AT_HWCAP2's
  * PPC_FEATURE2_ARCH_3_1 on POWER10); the library never guesses from the

@@ -1,5 +1,5 @@
 /*
- * deep_flush_ppc64.c -- POWER has no deeper write-back instruction than
+ * arch/ppc64/deep_flush.c -- POWER has no deeper write-back instruction than
  * its flush backends' (dcbstps already reaches persistent storage); the
  * deep part is the region's deep_flush file, as on x86-64.
  */

@@ -1,6 +1,6 @@
 /*
- * cpu_x86.c -- CPUID and XGETBV into struct pmem_cpu (built for x86-64
- * only: configure.py compiles core files named *_<isa>.c for that ISA).
+ * arch/x86_64/cpu.c -- CPUID and XGETBV into struct pmem_cpu (built for x86-64
+ * only: configure.py compiles arch/<isa>/ for the host ISA).
  *
  * A vector extension counts only if the OS saves its registers on a
  * context switch (XCR0): a CPU may have AVX-512 while the kernel or a

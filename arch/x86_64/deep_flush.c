@@ -1,5 +1,5 @@
 /*
- * deep_flush_x86.c -- x86-64 has no deeper write-back instruction than its
+ * arch/x86_64/deep_flush.c -- x86-64 has no deeper write-back instruction than its
  * flush backends' (the deep part is the region's deep_flush file).
  */
 #include <stddef.h>

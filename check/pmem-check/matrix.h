@@ -4,7 +4,7 @@
  * misalignments, overlaps, guard bytes, compared with memmove/memset, in
  * the manner of FFmpeg's checkasm (DESIGN.md section 4).  Built with
  * PMEM_CHECK (build/check/), every case also asks the durability model
- * (core/check.h) whether each destination byte was stored through the
+ * (check/check.h) whether each destination byte was stored through the
  * primitives and each line is durable after a persisting call, and on
  * its way after a _nodrain one.
  *

@@ -1,5 +1,5 @@
 /*
- * map.c -- pmem_map_file() and pmem_unmap().
+ * os/linux/map.c -- pmem_map_file() and pmem_unmap().
  *
  * The order of the checks follows PMDK 1.12's, so a bad call fails with
  * the same errno on either library: what the path is (stat), the flags,

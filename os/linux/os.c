@@ -1,5 +1,5 @@
 /*
- * os_posix.c -- core/os.h on Linux: POSIX calls, glibc's secure_getenv,
+ * os/linux/os.c -- os/os.h on Linux: POSIX calls, glibc's secure_getenv,
  * dlopen and the ELF header checks that make a wrong plugin fail with a
  * clear message instead of dlopen's.
  */
@@ -71,7 +71,7 @@ int pmem_os_unmap(void *addr, size_t len)
 	return munmap(addr, len);
 }
 
-/* The core calls pm_msync (backends/pm_prims.h), which is msync itself
+/* The core calls pm_msync (prims/pm_prims.h), which is msync itself
  * here; this is the same for callers outside the primitives. */
 int pmem_os_msync(const void *addr, size_t len)
 {

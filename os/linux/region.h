@@ -1,6 +1,6 @@
 /*
  * region.h -- the facts about a persistent-memory region that decide how
- * the library flushes it, read in one place (core/region.c, Linux sysfs
+ * the library flushes it, read in one place (os/linux/region.c, Linux sysfs
  * under pmem_sysfs_root(), so tests can point it at a fake tree):
  *
  *   kind         who made the region: ACPI NFIT (NVDIMM), CXL, virtio-pmem,

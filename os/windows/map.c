@@ -1,5 +1,5 @@
 /*
- * map_windows.c -- pmem_map_file() and pmem_unmap() on Windows: CreateFileW,
+ * os/windows/map.c -- pmem_map_file() and pmem_unmap() on Windows: CreateFileW,
  * the size set with SetFileInformationByHandle (FSCTL_SET_SPARSE first for
  * PMEM_FILE_SPARSE), CreateFileMappingW and MapViewOfFileEx at an aligned
  * address.  The argument checks come in the order of map.c, so a bad call

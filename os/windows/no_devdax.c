@@ -1,5 +1,5 @@
 /*
- * linux_only_windows.c -- the Windows answers to what only Linux has:
+ * os/windows/no_devdax.c -- the Windows answers to what only Linux has:
  * no Device DAX (so no region deep_flush file) and no sysfs to read
  * eADR from.  On Windows a DAX volume's views are flushed by the CPU
  * instructions and msync (FlushViewOfFile) as everywhere else.

@@ -1,5 +1,5 @@
 /*
- * os_windows.c -- core/os.h on Windows: the Windows environment, errors
+ * os/windows/os.c -- os/os.h on Windows: the Windows environment, errors
  * from GetLastError() mapped to errno, views unmapped with
  * UnmapViewOfFile and written back with FlushViewOfFile plus
  * FlushFileBuffers, plugins as DLLs (LoadLibraryExW, GetProcAddress).
