@@ -10,6 +10,7 @@ internal symbol leaking out of -fvisibility=hidden).
 Usage: test_abi.py [OUR_LIB [SYSTEM_LIB]]
 Prints one line per check and "abi: N passed, N failed".
 """
+import glob
 import os
 import re
 import shlex
@@ -162,9 +163,13 @@ def main():
     symtab = subprocess.run([OBJDUMP, '-t', ours_path],
                             stdout=subprocess.PIPE, check=True,
                             text=True).stdout
-    model = sorted(set(re.findall(
-        r'\b(check_[a-z_]+|crash_log_[a-z_]+|pmem_check_record)$',
-        symtab, re.M)))
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+    defined = set()     # the functions check/*.c defines
+    for f in glob.glob(os.path.join(top, 'check', '*.c')):
+        defined |= set(re.findall(r'^(?!static)[a-z][\w \*]*?\b(\w+)\(',
+                                  open(f).read(), re.M))
+    model = sorted(set(re.findall(r'(\w+)$', symtab, re.M)) & defined)
+    check(len(defined) > 10, 'check/*.c functions found (%d)' % len(defined))
     check(not model, 'no check-model symbol in the release library (%s)'
           % model)
     data = sorted(n for n, (_, t) in ours.items() if t != 'DF')
