@@ -69,6 +69,58 @@ def main(cfg, args):
             implicit=['core/libpmem.def'], dll='build/libpmem.dll',
             implib='build/libpmem.dll.a')
     n.build('build/libpmem.a', 'ar', objs)
+    # The check variant (-DPMEM_CHECK: the shadow cache model), as
+    # build/check on Linux, and pmem-check.exe on it (test_win_check).
+    chk = cfg.CHECK_VFLAGS + ['-DPMEM_LIBRARY_BUILD']
+    cobjs = []
+    for s in cfg.lib_srcs(host['os'], 'x86', check=True) + [table]:
+        cobjs += n.build(cfg.objname('build/check', s), 'cc', [s],
+                         vflags=' '.join(chk))
+    for b in static:
+        src, isa = cfg.BACKENDS[b]
+        cobjs += n.build(cfg.objname('build/check', src), 'cc', [src],
+                         vflags=' '.join(cfg.CHECK_VFLAGS + isa))
+    n.build('build/check/libpmem.a', 'ar', cobjs)
+    cvf = ' '.join(cfg.CHECK_VFLAGS + cfg.CHECK_INC)
+    o = n.build(cfg.objname('build/check', cfg.PMEM_CHECK),
+                'cc', [cfg.PMEM_CHECK], vflags=cvf)
+    o += n.build(cfg.objname('build/check', cfg.MATRIX), 'cc',
+                 [cfg.MATRIX], vflags=cvf)
+    # Exports its symbols and an import library, so that check plugins
+    # reach pmem_check_record in it (-rdynamic on Linux).
+    n.rule('exe_implib', '$cc -o $exe $in -Wl,--export-all-symbols,'
+           '--out-implib,$implib $libs', description='LINK $exe')
+    n.build(['build/check/pmem-check.exe', 'build/check/pmem-check.exe.a'],
+            'exe_implib', o + ['build/check/libpmem.a'],
+            exe='build/check/pmem-check.exe',
+            implib='build/check/pmem-check.exe.a')
+    # The broken check plugins of tests/test_pmem_check.sh as DLLs, and
+    # a real backend's (clflush) built the same way.
+    dur = ' '.join(cfg.CHECK_VFLAGS + ['-Itests/durability', '-mclflushopt',
+                                       '-mclwb'])
+    for s in cfg.srcs('tests/durability/plugins/*.c') + \
+            [cfg.BACKENDS['clflush'][0]]:
+        stem = os.path.splitext(os.path.basename(s))[0]
+        po = n.build(cfg.objname('build/check', s, '.plugin'), 'cc', [s],
+                     vflags=dur + ' -DPMEM_BACKEND_PLUGIN')
+        n.build('build/check/plugins/%s.dll' % stem, 'plugin',
+                po + ['build/check/pmem-check.exe.a'])
+    # The debug DLL, as build/debug on Linux: PMEM_LOG_LEVEL and
+    # PMEM_LOG_FILE honoured; a program loads it with build/debug first
+    # on PATH (test_dll_log).
+    dbg = ' '.join(['-O0', '-g', '-DPMEM_DEBUG', '-DPMEM_LIBRARY_BUILD'])
+    dobjs = []
+    for s in cfg.lib_srcs(host['os'], 'x86') + [table]:
+        dobjs += n.build(cfg.objname('build/debug', s), 'cc', [s],
+                         vflags=dbg)
+    for b in static:
+        src, isa = cfg.BACKENDS[b]
+        dobjs += n.build(cfg.objname('build/debug', src), 'cc', [src],
+                         vflags=' '.join(['-O0', '-g'] + isa))
+    n.build(['build/debug/libpmem.dll', 'build/debug/libpmem.dll.a'],
+            'dll', dobjs, implicit=['core/libpmem.def'],
+            dll='build/debug/libpmem.dll',
+            implib='build/debug/libpmem.dll.a')
     # Plugins: the backends that need nothing of the library as DLLs
     # (msync-fallback calls into it).
     for b, (src, isa) in cfg.BACKENDS.items():

@@ -154,8 +154,6 @@ do_move(void *dst, const void *src, size_t len, unsigned flags)
 							   : pmem_ops.flush;
 	if (want_nt(dst, src, len, flags)) {
 		pmem_ops.memmove_nt(dst, src, len, flush);
-		if (pmem_ops.fence_nt)
-			pm_drain_fence();
 	} else
 		temporal_move(dst, src, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))
@@ -172,8 +170,6 @@ do_set(void *dst, int c, size_t len, unsigned flags)
 							   : pmem_ops.flush;
 	if (want_nt(dst, NULL, len, flags)) {
 		pmem_ops.memset_nt(dst, c, len, flush);
-		if (pmem_ops.fence_nt)
-			pm_drain_fence();
 	} else
 		temporal_set(dst, c, len, flush);
 	if (!(flags & (PMEM_F_MEM_NODRAIN | PMEM_F_MEM_NOFLUSH)))

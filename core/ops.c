@@ -14,13 +14,16 @@ void pmem_ops_fill(struct pmem_ops *ops, const struct pmem_ops_spec *spec)
 
 	ops->flush = f->flush;
 	/* An ordered flush needs no drain, but then nothing orders the
-	 * non-temporal stores: each copy fences them itself. */
+	 * non-temporal stores: each NT copy fences them itself. */
 	ops->drain = ordered ? pmem_drain_ordered_fn : f->drain;
-	ops->fence_nt = ordered;
 	ops->flush_by_line = !(f->caps & PMEM_BACKEND_CAP_NO_WRITEBACK);
 	ops->deep_flush = pmem_select_deep_flush(f, spec->cpu);
-	ops->memmove_nt = c ? c->memmove_nt : pmem_builtin_memmove_fn;
-	ops->memset_nt = c ? c->memset_nt : pmem_builtin_memset_fn;
+	ops->memmove_nt_unfenced = c ? c->memmove_nt : pmem_builtin_memmove_fn;
+	ops->memset_nt_unfenced = c ? c->memset_nt : pmem_builtin_memset_fn;
+	ops->memmove_nt = ordered ? pmem_fenced_memmove_fn :
+		ops->memmove_nt_unfenced;
+	ops->memset_nt = ordered ? pmem_fenced_memset_fn :
+		ops->memset_nt_unfenced;
 	ops->movnt_threshold = c ? spec->movnt_threshold : SIZE_MAX;
 	ops->small_nt = ops->movnt_threshold != SIZE_MAX && spec->small_nt;
 }

@@ -25,11 +25,17 @@ struct pmem_ops {
 	/* 1: copies under the threshold are NT too when small_nt_shape
 	 * (memops.c) holds; set by the CPU's copy row (select_rules.c). */
 	int small_nt;
-	/* 1 when drain() is empty because the flush is ordered with later
-	 * stores (PMEM_BACKEND_CAP_ORDERED_FLUSH on a CPU with
-	 * PMEM_CPU_CLFLUSH_ORDERED): every non-temporal copy then ends with
-	 * its own SFENCE, as CLFLUSH does not order non-temporal stores. */
-	int fence_nt;
+	/* The copy backend's own memmove_nt/memset_nt.  The two above are
+	 * these, except when drain() is empty because the flush is ordered
+	 * with later stores (PMEM_BACKEND_CAP_ORDERED_FLUSH on a CPU with
+	 * PMEM_CPU_CLFLUSH_ORDERED): then they are pmem_fenced_memmove_fn/
+	 * pmem_fenced_memset_fn, which call these and end with their own
+	 * SFENCE, as CLFLUSH does not order non-temporal stores.  Chosen
+	 * once here, so no copy tests for it. */
+	void *(*memmove_nt_unfenced)(void *dst, const void *src, size_t len,
+			pmem_flush_fn *flush);
+	void *(*memset_nt_unfenced)(void *dst, int c, size_t len,
+			pmem_flush_fn *flush);
 	/* 1 when flush writes back cache lines one by one (no
 	 * PMEM_BACKEND_CAP_NO_WRITEBACK): only then is the temporal path
 	 * flushed chunk by chunk (memops.c). */
@@ -52,7 +58,7 @@ struct pmem_ops_spec {
 /*
  * The one writer of a pmem_ops table (start-up, pmem-check's matrix,
  * calibrate, the tests): every field from spec, so no caller can forget
- * one.  Here the ORDERED_FLUSH rule picks drain and fence_nt, and
+ * one.  Here the ORDERED_FLUSH rule picks drain and the fenced NT copies, and
  * pmem_select_deep_flush picks deep_flush.
  */
 void pmem_ops_fill(struct pmem_ops *ops, const struct pmem_ops_spec *spec);

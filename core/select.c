@@ -30,6 +30,8 @@ struct pmem_ops pmem_ops = {
 	.deep_flush = pmem_builtin_flush_fn,
 	.memmove_nt = pmem_builtin_memmove_fn,
 	.memset_nt = pmem_builtin_memset_fn,
+	.memmove_nt_unfenced = pmem_builtin_memmove_fn,
+	.memset_nt_unfenced = pmem_builtin_memset_fn,
 	.movnt_threshold = PMEM_MOVNT_THRESHOLD_DEFAULT,
 };
 

@@ -75,6 +75,12 @@ void pmem_builtin_noflush_fn(const void *addr, size_t len);
 void pmem_builtin_flush_fn(const void *addr, size_t len);
 void pmem_builtin_drain_fn(void);
 void pmem_drain_ordered_fn(void);
+/* The NT copies of a table whose drain is pmem_drain_ordered_fn: the
+ * global pmem_ops' unfenced copy, then a fence (ops.h). */
+void *pmem_fenced_memmove_fn(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush);
+void *pmem_fenced_memset_fn(void *dst, int c, size_t len,
+		pmem_flush_fn *flush);
 void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush);
 void *pmem_builtin_memset_fn(void *dst, int c, size_t len,

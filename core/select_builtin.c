@@ -8,6 +8,7 @@
  * sees them.
  */
 #include "flush_lines.h"
+#include "ops.h"
 #include "pm_prims.h"
 #include "select.h"
 
@@ -40,6 +41,24 @@ void pmem_builtin_drain_fn(void)
  * nothing is left to wait for (the NT paths fence themselves). */
 void pmem_drain_ordered_fn(void)
 {
+}
+
+/* Only ever called through the global table (memops.c), so they read
+ * the unfenced copy from it. */
+void *pmem_fenced_memmove_fn(void *dst, const void *src, size_t len,
+		pmem_flush_fn *flush)
+{
+	pmem_ops.memmove_nt_unfenced(dst, src, len, flush);
+	pm_drain_fence();
+	return dst;
+}
+
+void *pmem_fenced_memset_fn(void *dst, int c, size_t len,
+		pmem_flush_fn *flush)
+{
+	pmem_ops.memset_nt_unfenced(dst, c, len, flush);
+	pm_drain_fence();
+	return dst;
 }
 
 void *pmem_builtin_memmove_fn(void *dst, const void *src, size_t len,

@@ -26,8 +26,11 @@ size_t pmem_map_span(size_t len);
 void *pmem_map_reserve(size_t len, size_t align);
 
 /* Maps len bytes of fd read-write, shared, over the reservation res.
- * *syncp: 1 when MAP_SYNC held.  NULL + errno on failure (the reservation
- * is then the caller's to give back). */
-void *pmem_map_fd_at(int fd, void *res, size_t len, int *syncp);
+ * st: fd's fstat, as the caller already holds it (its device tells an
+ * asynchronous region).  *syncp: 1 when MAP_SYNC held.  NULL + errno on
+ * failure (the reservation is then the caller's to give back). */
+struct stat;
+void *pmem_map_fd_at(int fd, const struct stat *st, void *res, size_t len,
+		int *syncp);
 
 #endif

@@ -26,7 +26,7 @@ OBJDUMP = os.environ.get('OBJDUMP', 'objdump')
 LDD = shlex.split(os.environ.get('LDD', 'ldd'))
 SYSTEM = '/usr/lib/x86_64-linux-gnu/libpmem.so.1'
 # A cross build compares with PMDK's library for the target instead
-# (tools/install-deps-aarch64.sh unpacks Debian's libpmem1:arm64).
+# (tools/install-deps-cross.sh unpacks Debian's libpmem1:arm64).
 SYSTEM = os.environ.get('PMDK_LIBPMEM', SYSTEM)
 BASE = 'LIBPMEM_1.0'
 EXT = 'LIBPMEM_EXT_1.0'

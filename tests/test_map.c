@@ -306,7 +306,7 @@ ParameterizedTest(struct bad *b, map, bad_input, .init = setup,
 #define PMDK_LIB_DEFAULT "/usr/lib/x86_64-linux-gnu/libpmem.so.1"
 
 /* A cross build's `ninja test` names PMDK's library for the target
- * (libpmem1:arm64, unpacked by tools/install-deps-aarch64.sh). */
+ * (libpmem1:arm64, unpacked by tools/install-deps-cross.sh). */
 static const char *pmdk_lib(void)
 {
 	const char *e = getenv("PMDK_LIBPMEM");

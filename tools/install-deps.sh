@@ -2,9 +2,8 @@
 # Installs what building and testing libpmem needs on Debian 12 (as root,
 # or through sudo when it is there).  PMDK's packages are test references and
 # client programs only: the library never builds against them.
-# --aarch64: also what the AArch64 cross build and its emulated tests need
-# (tools/install-deps-aarch64.sh); --ppc64le: the same for ppc64le
-# (tools/install-deps-ppc64le.sh).
+# --aarch64: also what the AArch64 cross build and its emulated tests need;
+# --ppc64le: the same for ppc64le (both tools/install-deps-cross.sh).
 set -e
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -26,8 +25,8 @@ case " $* " in
 esac
 # --aarch64: the AArch64 cross build and its emulated tests.
 case " $* " in
-*" --aarch64 "*) "$(dirname "$0")/install-deps-aarch64.sh" ;;
+*" --aarch64 "*) "$(dirname "$0")/install-deps-cross.sh" aarch64 ;;
 esac
 case " $* " in
-*" --ppc64le "*) "$(dirname "$0")/install-deps-ppc64le.sh" ;;
+*" --ppc64le "*) "$(dirname "$0")/install-deps-cross.sh" ppc64le ;;
 esac

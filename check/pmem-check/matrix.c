@@ -121,8 +121,10 @@ static void install(size_t threshold)
 		.small_nt = C.m->pair.small_nt &&
 			threshold == C.m->pair.threshold,
 	});
-	if (C.m->broken_no_nt_fence)
-		pmem_ops.fence_nt = 0;
+	if (C.m->broken_no_nt_fence) {
+		pmem_ops.memmove_nt = pmem_ops.memmove_nt_unfenced;
+		pmem_ops.memset_nt = pmem_ops.memset_nt_unfenced;
+	}
 	if (threshold == SIZE_MAX)
 		snprintf(C.thr, sizeof(C.thr), "thr=max");
 	else

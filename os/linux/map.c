@@ -222,21 +222,21 @@ void *pmem_map_reserve(size_t len, size_t align)
  * of test-dax saw the kernel grant MAP_SYNC there in some boots, which
  * would have made the mapping pmem.
  */
-static int on_async_region(int fd)
+static int on_async_region(const struct stat *st)
 {
-	struct stat st;
 	struct pmem_region r;
 	int saved = errno;
-	int async = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		pmem_region_of_dev(st.st_dev, 0, &r) == 1 && r.sync == 0;
+	int async = S_ISREG(st->st_mode) &&
+		pmem_region_of_dev(st->st_dev, 0, &r) == 1 && r.sync == 0;
 	errno = saved;
 	return async;
 }
 
-void *pmem_map_fd_at(int fd, void *res, size_t len, int *syncp)
+void *pmem_map_fd_at(int fd, const struct stat *st, void *res, size_t len,
+		int *syncp)
 {
 	void *p;
-	if (on_async_region(fd)) {
+	if (on_async_region(st)) {
 		*syncp = 0;
 		p = mmap(res, len, PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_FIXED, fd, 0);
@@ -542,7 +542,7 @@ PMEM_EXPORT void *pmem_map_fileU(const char *path, size_t len, int flags,
 		}
 	}
 	int sync = 0;
-	void *addr = pmem_map_fd_at(fd, res, len, &sync);
+	void *addr = pmem_map_fd_at(fd, &fst, res, len, &sync);
 	if (!addr) {
 		pmem_err_errno(errno, "mmap %zu bytes of \"%s\"", len, path);
 		goto err;

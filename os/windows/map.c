@@ -155,10 +155,87 @@ static int set_size(HANDLE h, long long size)
 	return 0;
 }
 
+/* ---- PMEM_MMAP_HINT, read once, as map.c reads it on Linux ---- */
+
+static INIT_ONCE hint_once = INIT_ONCE_STATIC_INIT;
+static int hint_set;
+static uintptr_t hint_addr;
+
+static BOOL CALLBACK hint_read(PINIT_ONCE once, PVOID arg, PVOID *ctx)
+{
+	(void)once;
+	(void)arg;
+	(void)ctx;
+	const char *e = pmem_os_getenv("PMEM_MMAP_HINT");
+	if (!e)
+		return TRUE;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(e, &end, 16);	/* hex, as on Linux */
+	if (errno || end == e || *end) {
+		PMEM_LOG(WARNING, "invalid PMEM_MMAP_HINT \"%s\" ignored", e);
+		return TRUE;
+	}
+	hint_addr = (uintptr_t)v;
+	hint_set = 1;
+	PMEM_LOG(INFO, "PMEM_MMAP_HINT 0x%llx", v);
+	return TRUE;
+}
+
+/* First address >= from, aligned, with span free bytes (VirtualQuery
+ * walks the regions as find_gap reads /proc/self/maps on Linux); 0 when
+ * there is none below the top of the user address space. */
+static uintptr_t find_gap(uintptr_t from, size_t span, size_t align)
+{
+	SYSTEM_INFO si;
+	GetSystemInfo(&si);
+	uintptr_t top = (uintptr_t)si.lpMaximumApplicationAddress;
+	/* 0 is a hint too (the lowest free place), not "no place". */
+	uintptr_t cand = from ? (from + align - 1) & ~(align - 1) : align;
+	while (cand && cand >= from && cand + span > cand &&
+	       cand + span - 1 <= top) {
+		MEMORY_BASIC_INFORMATION mbi;
+		if (!VirtualQuery((void *)cand, &mbi, sizeof(mbi)))
+			return 0;
+		uintptr_t end = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+		if (mbi.State == MEM_FREE && end - cand >= span)
+			return cand;
+		cand = (end + align - 1) & ~(align - 1);
+	}
+	return 0;
+}
+
+/* The view at the first free aligned place at or above the hint; NULL
+ * when there is none, so the caller maps as without the variable. */
+static void *map_view_at_hint(HANDLE section, size_t len, size_t align)
+{
+	uintptr_t from = hint_addr;
+	for (int tries = 0; tries < 16; tries++) {
+		uintptr_t a = find_gap(from, pmem_map_span(len), align);
+		if (!a)
+			return NULL;
+		void *p = MapViewOfFileEx(section, FILE_MAP_ALL_ACCESS, 0, 0,
+				len, (void *)a);
+		if (p)
+			return p;
+		/* another thread took it meanwhile: look again above */
+		from = a + align;
+		if (from < a)
+			return NULL;
+	}
+	return NULL;
+}
+
 /* Maps len bytes of the section at an address aligned to align (huge
  * pages are likelier there), or wherever Windows puts it. */
 static void *map_view(HANDLE section, size_t len, size_t align)
 {
+	InitOnceExecuteOnce(&hint_once, hint_read, NULL, NULL);
+	if (hint_set) {
+		void *p = map_view_at_hint(section, len, align);
+		if (p)
+			return p;
+	}
 	for (int tries = 0; tries < 4; tries++) {
 		char *r = VirtualAlloc(NULL, len + align, MEM_RESERVE,
 				PAGE_NOACCESS);

@@ -1,0 +1,130 @@
+/*
+ * test_fence_nt.c -- pmem_ops_fill decides once whether a non-temporal
+ * copy fences itself.  With an ORDERED_FLUSH backend (clflush) on a CPU
+ * that orders CLFLUSH, drain is empty, so the table's NT copies must end
+ * with their own SFENCE: a _nodrain copy already leaves its lines
+ * DURABLE.  With a drain that fences (clflush on a CPU without the rule,
+ * or clwb) the copy does not: its lines stay WC until pmem_drain.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "libpmem.h"
+#include "check.h"
+#include "ops.h"
+#include "select.h"
+
+#define LEN 4096
+
+static char *pm;
+static char src[LEN];
+static struct pmem_ops saved;
+
+static const struct pmem_backend *backend(const char *name)
+{
+	for (unsigned i = 0; pmem_static_backends[i]; i++)
+		if (strcmp(pmem_static_backends[i]->name, name) == 0)
+			return pmem_static_backends[i];
+	return NULL;
+}
+
+static void setup(void)
+{
+	saved = pmem_ops;
+	pm = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(pm != MAP_FAILED);
+	memset(src, 0x5a, sizeof(src));
+}
+
+static void teardown(void)
+{
+	check_reset();
+	munmap(pm, LEN);
+	pmem_ops = saved;
+}
+
+TestSuite(fence_nt, .init = setup, .fini = teardown);
+
+/* Fills the global table with flush + the running copy backend (NT from
+ * 0 bytes on) on the running CPU, its CLFLUSH rule set to `ordered`. */
+static void fill(const struct pmem_backend *flush, int ordered)
+{
+	struct pmem_cpu cpu = *pmem_backend_get_cpu();
+	const struct pmem_backend *copy = pmem_backend_get_choice()->copy;
+
+	if (!flush || !pmem_backend_runs(flush, &cpu))
+		cr_skip_test("SKIP fence_nt: %s not linked in or not on "
+				"this CPU", flush ? flush->name : "backend");
+	if (!copy || !copy->memmove_nt || copy->memmove_nt ==
+			pmem_builtin_memmove_fn)
+		cr_skip_test("SKIP fence_nt: no non-temporal copy backend "
+				"chosen on this CPU");
+	if (ordered)
+		cpu.features |= PMEM_CPU_CLFLUSH_ORDERED;
+	else
+		cpu.features &= ~PMEM_CPU_CLFLUSH_ORDERED;
+	pmem_ops_fill(&pmem_ops, &(struct pmem_ops_spec){
+		.flush = flush, .copy = copy, .cpu = &cpu,
+		.movnt_threshold = 0,
+	});
+	check_reset();
+	check_set_clflush_ordered(ordered);
+	check_track(pm, LEN);
+}
+
+static void expect_all(enum check_line_state want, const char *what)
+{
+	for (size_t off = 0; off < LEN; off += 64)
+		cr_assert_eq(check_line(pm + off), want,
+				"%s: line +0x%zx is %s, expected %s", what, off,
+				check_state_name(check_line(pm + off)),
+				check_state_name(want));
+}
+
+Test(fence_nt, ordered_clflush_fences_each_nt_copy)
+{
+	fill(backend("clflush"), 1);
+	cr_assert(pmem_ops.drain == pmem_drain_ordered_fn);
+	cr_assert(pmem_ops.memmove_nt == pmem_fenced_memmove_fn);
+	cr_assert(pmem_ops.memset_nt == pmem_fenced_memset_fn);
+	pmem_memcpy_nodrain(pm, src, LEN);
+	expect_all(CHECK_DURABLE, "memcpy_nodrain");
+	check_reset();
+	check_set_clflush_ordered(1);
+	check_track(pm, LEN);
+	pmem_memset_nodrain(pm, 3, LEN);
+	expect_all(CHECK_DURABLE, "memset_nodrain");
+	check_reset();
+	check_set_clflush_ordered(1);
+	check_track(pm, LEN);
+	pmem_memmove_persist(pm, src, LEN);
+	cr_assert_null(check_durable(pm, LEN));
+}
+
+static void unordered(const struct pmem_backend *flush, int rule)
+{
+	fill(flush, rule);
+	cr_assert(pmem_ops.memmove_nt == pmem_ops.memmove_nt_unfenced);
+	cr_assert(pmem_ops.memset_nt == pmem_ops.memset_nt_unfenced);
+	cr_assert(pmem_ops.memmove_nt != pmem_fenced_memmove_fn);
+	pmem_memcpy_nodrain(pm, src, LEN);
+	expect_all(CHECK_WC, "memcpy_nodrain, no fence of its own");
+	pmem_drain();
+	expect_all(CHECK_DURABLE, "after pmem_drain");
+	pmem_memset_nodrain(pm, 7, LEN);
+	expect_all(CHECK_WC, "memset_nodrain, no fence of its own");
+	pmem_drain();
+	expect_all(CHECK_DURABLE, "after pmem_drain");
+}
+
+Test(fence_nt, clflush_unordered_cpu_leaves_fence_to_drain)
+{
+	unordered(backend("clflush"), 0);
+}
+
+Test(fence_nt, clwb_leaves_fence_to_drain)
+{
+	unordered(backend("clwb"), 1);
+}
