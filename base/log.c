@@ -101,13 +101,6 @@ static void env_read(void)
 			file_refused(path, pmem_os_strerror(errno, buf, sizeof(buf)));
 			return;
 		}
-#ifdef _WIN32
-		/* msvcrt has no line buffering (_IOLBF is full buffering
-		 * there): unbuffered, so a line is in the file once logged */
-		setvbuf(f, NULL, _IONBF, 0);
-#else
-		setvbuf(f, NULL, _IOLBF, 0);
-#endif
 		out = f;
 	}
 }

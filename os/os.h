@@ -26,7 +26,8 @@ const char *pmem_os_secure_getenv(const char *name);
 /* The process ID, for PMEM_LOG_FILE names ending in '-'. */
 int pmem_os_getpid(void);
 
-/* Opens path for writing (truncated), not inherited by child processes. */
+/* Opens path for writing (truncated), not inherited by child processes,
+ * buffered so that each line written is in the file once it ends. */
 FILE *pmem_os_fopen_w(const char *path);
 
 /* strerror into buf, thread-safe; returns buf or a static string. */

@@ -56,7 +56,10 @@ int pmem_os_getpid(void)
 
 FILE *pmem_os_fopen_w(const char *path)
 {
-	return fopen(path, "we");
+	FILE *f = fopen(path, "we");
+	if (f)
+		setvbuf(f, NULL, _IOLBF, 0);
+	return f;
 }
 
 const char *pmem_os_strerror(int err, char *buf, size_t n)

@@ -234,6 +234,10 @@ FILE *pmem_os_fopen_w(const char *path)
 		return NULL;
 	FILE *f = _wfopen(w, L"wN");	/* N: not inherited */
 	free(w);
+	/* msvcrt has no line buffering (_IOLBF is full buffering there):
+	 * unbuffered, so a line is in the file once logged */
+	if (f)
+		setvbuf(f, NULL, _IONBF, 0);
 	return f;
 }
 
