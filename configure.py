@@ -2,7 +2,8 @@
 """Writes build.ninja for libpmem.  Standard library only.
 
 Sources are found by directory, so adding a file needs no edit here:
-  core/*.c              the library (every variant)
+  core/*.c base/*.c os/*.c os/<os>/*.c arch/<isa>/*.c
+                        the library (every variant; check/*.c: build/check/)
   backends/<name>.c     one backend each, linked in (--backends) and a plugin
   tools/<prog>.c        command-line programs
   tests/test_*.c        Criterion test programs, run by `ninja test`
@@ -25,21 +26,22 @@ TOP = os.path.dirname(os.path.abspath(__file__))
 # x86-64 backends: name -> (source, the instruction-set flags only that
 # file gets).  Other ISAs' tables are in configure_isa.py.
 BACKENDS = {
-    'clflush': ('backends/clflush.c', []),
-    'clflushopt': ('backends/clflushopt.c', ['-mclflushopt']),
-    'clwb': ('backends/clwb.c', ['-mclwb']),
+    'clflush': ('backends/x86_64/clflush.c', []),
+    'clflushopt': ('backends/x86_64/clflushopt.c', ['-mclflushopt']),
+    'clwb': ('backends/x86_64/clwb.c', ['-mclwb']),
     'msync-fallback': ('backends/msync_fallback.c', []),
     'nop': ('backends/nop.c', []),
-    'nt-sse2': ('backends/nt_sse2.c', []),
-    'nt-avx': ('backends/nt_avx.c', ['-mavx', '-mavx2']),
-    'nt-avx512': ('backends/nt_avx512.c',
+    'nt-sse2': ('backends/x86_64/nt_sse2.c', []),
+    'nt-avx': ('backends/x86_64/nt_avx.c', ['-mavx', '-mavx2']),
+    'nt-avx512': ('backends/x86_64/nt_avx512.c',
                   ['-mavx512f', '-mavx512bw', '-mavx512vl']),
 }
 
 WARN = ['-Wall', '-Wextra', '-Werror=implicit-function-declaration']
 BASE = ['-std=gnu11', '-D_GNU_SOURCE', '-fPIC', '-fvisibility=hidden', '-pthread',
-        '-Iinclude', '-Icore', '-Ibackends']
-LIB_LIBS = ['-ldl', '-lpthread']   # libdaxctl is dlopen'd (core/devdax.c)
+        '-Iinclude', '-Icore', '-Ibase', '-Ios', '-Iarch', '-Iprims',
+        '-Ibackends', '-Icheck']
+LIB_LIBS = ['-ldl', '-lpthread']   # libdaxctl is dlopen'd (os/linux/devdax.c)
 TEST_LIBS = ['-lcriterion']
 
 
@@ -260,13 +262,15 @@ def add_test_plugins(n, vflags):
 
 # ---- issue 7: the check build's tests (durability model) ---------------
 
-MATRIX = 'tools/check/matrix.c'
+MATRIX = 'check/pmem-check/matrix.c'
+PMEM_CHECK = 'check/pmem-check/pmem-check.c'
+CHECK_INC = ['-Itests', '-Icheck/pmem-check']
 
 
 def matrix_obj(n, vdir, vflags):
     """The backend matrix engine (test_checkasm, pmem-check)."""
     return n.build(objname(vdir, MATRIX), 'cc', [MATRIX],
-                   vflags=' '.join(vflags + ['-Itests', '-Itools/check']))
+                   vflags=' '.join(vflags + ['-Itests', '-Icheck/pmem-check']))
 
 CHECK_VFLAGS = ['-O2', '-g', '-DPMEM_CHECK']
 
@@ -297,15 +301,15 @@ def add_check_tests(n, target):
         mine = s.startswith('tests/durability/')
         o = n.build(objname(vdir, s), 'cc', [s],
                     vflags=(dur if mine else ' '.join(CHECK_VFLAGS)) +
-                    ' -Itools/check -Itests')
+                    ' -Icheck/pmem-check -Itests')
         progs += n.build(vdir + '/tests/' + prog, 'exe',
                          o + (broken if mine else []) + matrix + [lib],
                          xlibs=' '.join(TEST_LIBS + ['-rdynamic']))
     # pmem-check: the matrix on the pair the check library resolves;
     # -rdynamic so check plugins find pmem_check_record.
-    o = n.build(objname(vdir, 'tools/check/pmem-check.c'), 'cc',
-                ['tools/check/pmem-check.c'],
-                vflags=' '.join(CHECK_VFLAGS + ['-Itests', '-Itools/check']))
+    o = n.build(objname(vdir, PMEM_CHECK), 'cc',
+                [PMEM_CHECK],
+                vflags=' '.join(CHECK_VFLAGS + ['-Itests', '-Icheck/pmem-check']))
     n.build(vdir + '/pmem-check', 'exe', o + matrix + [lib],
             xlibs='-rdynamic')
     # Broken backends as plugins built with the check primitives, for
@@ -483,27 +487,29 @@ def add_dax(n, release):
                       'tests/dax/run.py'], default=False)
 
 
-# ---- issue 13: the OS side of core/os.h ---------------------------------
+# ---- the library's sources, by folder ----------------------------------
 
-# Files only one OS builds; every other source is built everywhere.
-OS_ONLY = {
-    'linux': ['core/os_posix.c', 'core/map.c', 'core/devdax.c',
-              'core/auto_flush.c', 'core/region.c',
-              'tools/pmem-info/os_linux.c'],
-    'windows': ['core/os_windows.c', 'core/map_windows.c',
-                'core/linux_only_windows.c', 'tools/pmem-info/os_windows.c'],
-}
+# Folder of arch/<dir>/ and backends/<dir>/ for each instruction set.
+ISA_DIR = {'x86': 'x86_64', 'aarch64': 'aarch64', 'ppc64': 'ppc64'}
 
 
-def os_srcs(pattern, os_name):
-    other = [f for o, fs in OS_ONLY.items() if o != os_name for f in fs]
-    return [s for s in srcs(pattern) if s not in other]
+def lib_srcs(os_name, isa, check=False):
+    """The library of one host: core/, base/, the OS layer (os/*.c shared,
+    os/<os>/*.c), the CPU part (arch/<isa>/*.c) and, for build/check/, the
+    durability model (check/*.c).  Nothing is listed by name."""
+    out = []
+    for pat in ('core/*.c', 'base/*.c', 'os/*.c', 'os/%s/*.c' % os_name,
+                'arch/%s/*.c' % ISA_DIR[isa]) + (('check/*.c',) if check
+                                                  else ()):
+        out += srcs(pat)
+    return out
 
 
-def core_srcs(os_name, isa='x86'):
-    """core/*.c for one OS and one instruction set (core/*_<isa>.c:
-    configure_isa.py)."""
-    return configure_isa.for_isa(os_srcs('core/*.c', os_name), isa)
+def tool_srcs(prog, os_name):
+    """tools/<prog>/*.c, where os_<os>.c is that program's OS part."""
+    return [s for s in srcs('tools/%s/*.c' % prog)
+            if not os.path.basename(s).startswith('os_') or
+            os.path.basename(s) == 'os_%s.c' % os_name]
 
 
 def fresh_build_for_host(host):
@@ -586,7 +592,7 @@ def main():
     n = Ninja()
     n.var('cc', args.cc)
     n.var('ar', target.ar)
-    n.var('cflags', ' '.join(BASE + target.cflags + WARN + extra +
+    n.var('cflags', ' '.join(BASE + ['-Ios/linux'] + target.cflags + WARN + extra +
                              plugin_dir_flags(args.prefix, args.libdir) +
                              profile_flags(args) +
                              [f for f in [args.extra_cflags] if f]))
@@ -614,11 +620,10 @@ def main():
     table = 'build/gen/static_backends.c'
     write_static_table(os.path.join(TOP, table), static)
 
-    core = core_srcs('linux', target.isa)
     for vdir, vflags in variants:
         vf = ' '.join(vflags)
         objs = []
-        for s in core + [table]:
+        for s in lib_srcs('linux', target.isa, vdir == 'build/check') + [table]:
             objs += n.build(objname(vdir, s), 'cc', [s], vflags=vf)
         for b in static:
             src, isa = isa_backends[b]
@@ -642,7 +647,7 @@ def main():
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
         # tools/<prog>/*.c: more sources of that program
-        for h in os_srcs('tools/%s/*.c' % prog, 'linux'):
+        for h in tool_srcs(prog, 'linux'):
             o += n.build(objname('build', h), 'cc', [h],
                          vflags=' '.join(release))
         n.build('build/' + prog, 'exe', o + [rel], xlibs='-lm')
@@ -654,7 +659,7 @@ def main():
     tests = []
     for s in target.filter(srcs('tests/test_*.c')):
         prog = os.path.splitext(os.path.basename(s))[0]
-        extra_inc = ['-Itools/check'] if prog == 'test_checkasm' else []
+        extra_inc = ['-Icheck/pmem-check'] if prog == 'test_checkasm' else []
         o = n.build(objname('build', s), 'cc', [s],
                     vflags=' '.join(release + extra_inc))
         if prog == 'test_checkasm':
@@ -672,6 +677,7 @@ def main():
     tests += add_runner_test(n, release)
     tests += add_threads_test(n, release)
     tests += ['tests/test_docs.sh']     # doc claims checked against the code
+    tests += ['tests/test_layout.py']   # the include graph follows the folders
     tests += add_check_tests(n, target)
     tests += add_debug_tests(n)
     n.build('test', 'run_tests', tests,

@@ -6,9 +6,9 @@ under qemu-aarch64-static), else what the compiler says it builds for
 (`cc -dumpmachine`), so a native build on an AArch64 machine needs no
 option.
 
-Files named *_<isa>.c under core/ are compiled only for that ISA (the CPU
-probe, the deep flush), and each ISA has its own backend table; nothing
-else in the tree depends on the ISA.
+The library's per-ISA code is arch/<isa>/ and backends/<isa>/, found by
+folder (configure.py, lib_srcs); test files named *_<isa>.c are compiled
+only for that ISA, and each ISA has its own backend table.
 """
 import os
 import shutil
@@ -231,8 +231,8 @@ def add_guest(n, objname):
     n.build(d + '/init', 'cc_static', ['tests/guest_aarch64/init.c'],
             default=False)
     n.build(d + '/pmem-check', 'cc_static',
-            [objname('build/check', 'tools/check/pmem-check.c'),
-             objname('build/check', 'tools/check/matrix.c'),
+            [objname('build/check', 'check/pmem-check/pmem-check.c'),
+             objname('build/check', 'check/pmem-check/matrix.c'),
              'build/check/libpmem.a'], xlibs='-ldl -lpthread',
             default=False)
     o = n.build(objname('build/check', 'tests/guest_aarch64/deep.c'), 'cc',

@@ -35,8 +35,9 @@ def main(cfg, args):
     release = ['-O2', '-g', '-DNDEBUG']
     n = cfg.Ninja()
     n.var('cc', host['cc'])
-    n.var('cflags', ' '.join(['-std=gnu11', '-Iinclude', '-Icore',
-                              '-Ibackends'] + host['cflags'] + cfg.WARN +
+    n.var('cflags', ' '.join(['-std=gnu11', '-Iinclude', '-Icore', '-Ibase',
+                              '-Ios', '-Ios/windows', '-Iarch', '-Iprims', '-Ibackends',
+                              '-Icheck'] + host['cflags'] + cfg.WARN +
                              cfg.plugin_dir_flags(args.prefix)))
     n.var('libs', ' '.join(host['libs']))
     n.rule('cc', '$cc -MMD -MF $out.d $cflags $vflags -c $in -o $out',
@@ -58,7 +59,7 @@ def main(cfg, args):
     cfg.write_static_table(os.path.join(top, table), static)
     lib_flags = ' '.join(release + ['-DPMEM_LIBRARY_BUILD'])
     objs = []
-    for s in cfg.core_srcs(host['os']) + [table]:
+    for s in cfg.lib_srcs(host['os'], 'x86') + [table]:
         objs += n.build(cfg.objname('build', s), 'cc', [s], vflags=lib_flags)
     for b in static:
         src, isa = cfg.BACKENDS[b]
@@ -72,7 +73,7 @@ def main(cfg, args):
     # build/check on Linux, and pmem-check.exe on it (test_win_check).
     chk = cfg.CHECK_VFLAGS + ['-DPMEM_LIBRARY_BUILD']
     cobjs = []
-    for s in cfg.core_srcs(host['os']) + [table]:
+    for s in cfg.lib_srcs(host['os'], 'x86', check=True) + [table]:
         cobjs += n.build(cfg.objname('build/check', s), 'cc', [s],
                          vflags=' '.join(chk))
     for b in static:
@@ -80,9 +81,9 @@ def main(cfg, args):
         cobjs += n.build(cfg.objname('build/check', src), 'cc', [src],
                          vflags=' '.join(cfg.CHECK_VFLAGS + isa))
     n.build('build/check/libpmem.a', 'ar', cobjs)
-    cvf = ' '.join(cfg.CHECK_VFLAGS + ['-Itests', '-Itools/check'])
-    o = n.build(cfg.objname('build/check', 'tools/check/pmem-check.c'),
-                'cc', ['tools/check/pmem-check.c'], vflags=cvf)
+    cvf = ' '.join(cfg.CHECK_VFLAGS + cfg.CHECK_INC)
+    o = n.build(cfg.objname('build/check', cfg.PMEM_CHECK),
+                'cc', [cfg.PMEM_CHECK], vflags=cvf)
     o += n.build(cfg.objname('build/check', cfg.MATRIX), 'cc',
                  [cfg.MATRIX], vflags=cvf)
     # Exports its symbols and an import library, so that check plugins
@@ -109,7 +110,7 @@ def main(cfg, args):
     # on PATH (test_dll_log).
     dbg = ' '.join(['-O0', '-g', '-DPMEM_DEBUG', '-DPMEM_LIBRARY_BUILD'])
     dobjs = []
-    for s in cfg.core_srcs(host['os']) + [table]:
+    for s in cfg.lib_srcs(host['os'], 'x86') + [table]:
         dobjs += n.build(cfg.objname('build/debug', s), 'cc', [s],
                          vflags=dbg)
     for b in static:
@@ -133,8 +134,7 @@ def main(cfg, args):
     vf = ' '.join(release)
     # pmem-info.exe: linked statically, as on Linux (it reads internals).
     o = []
-    for s in ['tools/pmem-info.c'] + cfg.os_srcs('tools/pmem-info/*.c',
-                                                host['os']):
+    for s in ['tools/pmem-info.c'] + cfg.tool_srcs('pmem-info', host['os']):
         o += n.build(cfg.objname('build', s), 'cc', [s], vflags=vf)
     n.build('build/pmem-info.exe', 'exe', o + ['build/libpmem.a'],
             xlibs='-lm')
@@ -148,11 +148,11 @@ def main(cfg, args):
     # link build/libpmem.a to reach the internals (the backend matrix).
     tests = []
     matrix = n.build(cfg.objname('build', cfg.MATRIX), 'cc', [cfg.MATRIX],
-                     vflags=vf + ' -Itests -Itools/check')
+                     vflags=vf + ' -Itests -Icheck/pmem-check')
     for s in cfg.srcs(TESTS + '/*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(cfg.objname('build', s), 'cc', [s],
-                    vflags=vf + ' -Itests -Itools/check -I' + TESTS)
+                    vflags=vf + ' -Itests -Icheck/pmem-check -I' + TESTS)
         if prog.startswith('test_dll_') or prog.startswith('pmdk_'):
             tests += n.build('build/tests/%s.exe' % prog, 'exe',
                              o + ['build/libpmem.dll.a'])

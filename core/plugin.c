@@ -1,5 +1,5 @@
 /*
- * plugin.c -- load a backend plugin (core/os.h: dlopen or LoadLibraryW) and refuse anything that is not a
+ * plugin.c -- load a backend plugin (os/os.h: dlopen or LoadLibraryW) and refuse anything that is not a
  * complete backend this library can call.
  *
  * The descriptor's abi_version and size tell which fields the plugin

@@ -13,10 +13,8 @@
  * the copy backend (PMEM_MOVNT_THRESHOLD overrides it). */
 #define PMEM_MOVNT_THRESHOLD_DEFAULT 256
 
-/* Where plugins are looked for when PMEM_BACKEND_PATH is unset. */
-#ifndef PMEM_PLUGIN_DIR
-#define PMEM_PLUGIN_DIR "/usr/local/lib/libpmem/backends"
-#endif
+/* PMEM_PLUGIN_DIR: os.h */
+#include "os.h"
 
 /* Looks up an environment variable; NULL when unset.  The real one uses
  * secure_getenv() for the variables that load code. */

@@ -13,7 +13,7 @@
 
 #include "libpmem_backend.h"
 
-/* The CPU as the library read it: the one reader per ISA (core/cpu_*.c),
+/* The CPU as the library read it: the one reader per ISA (arch/<isa>/cpu.c),
  * itself checked against the compiler's runtime (test_cpu_x86.c) and the
  * kernel's hwcaps (test_cpu_aarch64.c). */
 static inline void checkasm_cpu(struct pmem_cpu *cpu)

@@ -10,6 +10,7 @@ internal symbol leaking out of -fvisibility=hidden).
 Usage: test_abi.py [OUR_LIB [SYSTEM_LIB]]
 Prints one line per check and "abi: N passed, N failed".
 """
+import glob
 import os
 import re
 import shlex
@@ -156,6 +157,21 @@ def main():
               '%s exported under %s (ours: %s)' % (name, EXT, ours.get(name)))
     for name in sorted(CHECK_ONLY):
         check(name not in ours, '%s (check build only) not exported' % name)
+    # Not only unexported: the durability model (check/*.c) is not linked
+    # into the release library at all (configure.py builds check/ only
+    # for build/check/).
+    symtab = subprocess.run([OBJDUMP, '-t', ours_path],
+                            stdout=subprocess.PIPE, check=True,
+                            text=True).stdout
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+    defined = set()     # the functions check/*.c defines
+    for f in glob.glob(os.path.join(top, 'check', '*.c')):
+        defined |= set(re.findall(r'^(?!static)[a-z][\w \*]*?\b(\w+)\(',
+                                  open(f).read(), re.M))
+    model = sorted(set(re.findall(r'(\w+)$', symtab, re.M)) & defined)
+    check(len(defined) > 10, 'check/*.c functions found (%d)' % len(defined))
+    check(not model, 'no check-model symbol in the release library (%s)'
+          % model)
     data = sorted(n for n, (_, t) in ours.items() if t != 'DF')
     check(not data, 'only functions exported (data: %s)' % data)
 

@@ -1,7 +1,7 @@
 /*
  * test_checkasm.c -- every flush x copy pair of the linked-in backends
  * (pmem_backend_get_static) that this CPU can run, through the backend
- * matrix of tools/check/matrix.c (the engine pmem-check also runs).
+ * matrix of check/pmem-check/matrix.c (the engine pmem-check also runs).
  *
  * Five parameterized Criterion tests, one instance per pair (per flush
  * backend for the first):
@@ -17,7 +17,7 @@
  * number of cases.
  *
  * Built with PMEM_CHECK (build/check/), every case also asks the
- * durability model (core/check.h) whether every destination byte was
+ * durability model (check/check.h) whether every destination byte was
  * stored through the primitives and each line is durable after a
  * persisting call, and on its way after a _nodrain one; the model sees
  * the platform the pair is meant for (matrix_model_for).

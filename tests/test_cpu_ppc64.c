@@ -1,5 +1,5 @@
 /*
- * test_cpu_ppc64.c -- the 64-bit POWER probe (core/cpu_ppc64.c) against the
+ * test_cpu_ppc64.c -- the 64-bit POWER probe (arch/ppc64/cpu.c) against the
  * kernel's hwcaps read here, and the choice it leads to.  Built only for
  * ppc64 (configure_isa.py: *_ppc64.c).
  */

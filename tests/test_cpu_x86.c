@@ -1,5 +1,5 @@
 /*
- * test_cpu_x86.c -- the x86-64 CPU probe (core/cpu_x86.c), the one CPUID
+ * test_cpu_x86.c -- the x86-64 CPU probe (arch/x86_64/cpu.c), the one CPUID
  * reader the library and its tests use, against the compiler runtime's
  * own reading (__builtin_cpu_supports, which also asks XCR0 for the
  * vector registers).  Built only for x86-64 (*_x86.c).

@@ -1,5 +1,5 @@
 /*
- * test_region.c -- region facts (core/region.c) from fake sysfs trees:
+ * test_region.c -- region facts (os/linux/region.c) from fake sysfs trees:
  * one per kind of region the kernel makes (ACPI NFIT, CXL, virtio-pmem,
  * e820), laid out as Linux 6.1 lays them out, and every file missing,
  * unreadable or malformed.  A machine without persistent memory covers

@@ -794,7 +794,7 @@ static void test_virtio(uint32_t nonce)
 			"smaps says %d", sync);
 	/* The kernel's own answer.  Debian's 6.1 granted MAP_SYNC here in
 	 * some boots and refused it in others; the library no longer asks
-	 * on an asynchronous region (core/map.c), so only a refusal with
+	 * on an asynchronous region (os/linux/map.c), so only a refusal with
 	 * another errno is a failure, and a grant is reported. */
 	int fd = open(path, O_RDWR);
 	void *m = fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_WRITE,

@@ -1,6 +1,6 @@
 /*
  * test_matrix_broken.c -- broken backends through the SAME matrix engine
- * and pair set-up as the real ones (tools/check/matrix.c, as used by
+ * and pair set-up as the real ones (check/pmem-check/matrix.c, as used by
  * test_checkasm and pmem-check), expecting failures naming their bug
  * (issue #10 item 3): a mistake in the matrix, such as eADR modelled for
  * every backend or durability never asked, makes these tests fail.

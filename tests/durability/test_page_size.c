@@ -1,6 +1,6 @@
 /*
  * test_page_size.c -- pmem_msync and the check model with a 64 KiB page
- * injected (core/page.h), the page of the AArch64 kernels RHEL and Ampere
+ * injected (base/page.h), the page of the AArch64 kernels RHEL and Ampere
  * ship, on a machine whose kernel has 4 KiB pages: the range given to
  * msync, and so the lines the model counts durable, follow the page size.
  */

@@ -1,5 +1,5 @@
 /*
- * test_win_checkasm.c -- the backend matrix of tools/check/matrix.c (the
+ * test_win_checkasm.c -- the backend matrix of check/pmem-check/matrix.c (the
  * engine of tests/test_checkasm.c, which needs Criterion) on Windows:
  * every flush backend through pmem_persist and pmem_flush + pmem_drain,
  * every flush x copy pair through the copy backend and the public

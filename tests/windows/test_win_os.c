@@ -1,5 +1,5 @@
 /*
- * test_win_os.c -- the Windows side of core/os.h, linked statically to
+ * test_win_os.c -- the Windows side of os/os.h, linked statically to
  * reach it: a view of a file on a DAX volume is pmem (Wine has none: the
  * volume question answers through a fake here, the only way this is
  * tested), GetLastError() -> errno, the Windows environment, UTF-16

@@ -26,7 +26,7 @@ struct facts {
 	char reason[512];
 	int lib_is_pmem;	/* pmem_map_file's answer; -1 not asked/failed */
 	char lib_error[256];
-	/* The region behind the path (core/region.h); region_kind NULL
+	/* The region behind the path (os/linux/region.h); region_kind NULL
 	 * when not looked up (no such thing on this OS). */
 	const char *region_kind;	/* "none", "NVDIMM", "CXL", ... */
 	int region_id, cxl_region;	/* -1 when none */

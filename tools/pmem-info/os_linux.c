@@ -1,7 +1,7 @@
 /*
  * os_linux.c -- pmem-info's questions on Linux: the file system (statfs),
  * the DAX attribute (statx), whether MAP_SYNC is granted, Device DAX from
- * sysfs, the region behind the path (core/region.c); plugin .so files
+ * sysfs, the region behind the path (os/linux/region.c); plugin .so files
  * (scandir) and /proc/self/exe.
  */
 #include <dirent.h>

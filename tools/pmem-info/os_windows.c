@@ -166,7 +166,7 @@ int info_exe_dir(char *out, size_t n)
 	return 0;
 }
 
-/* libpmem does not read a machine profile on Windows (core/os_windows.c). */
+/* libpmem does not read a machine profile on Windows (os/windows/os.c). */
 int info_write_profile(const char *path, const char *text, char *why,
 		size_t n)
 {

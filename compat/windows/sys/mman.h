@@ -1,10 +1,10 @@
 /*
  * sys/mman.h for the Windows build only (configure.py puts compat/windows
  * on the include path for x86_64-w64-mingw32): the few calls the shared
- * primitives (backends/pm_prims.h: msync) and the test engines
- * (tests/checkasm.h, tools/check/matrix.c: anonymous mmap, mprotect) and
+ * primitives (prims/pm_prims.h: msync) and the test engines
+ * (tests/checkasm.h, check/pmem-check/matrix.c: anonymous mmap, mprotect) and
  * pmem-info --calibrate (madvise) make,
- * on the Win32 API.  msync is the OS layer's (core/os.h).
+ * on the Win32 API.  msync is the OS layer's (os/os.h).
  */
 #ifndef PMEM_COMPAT_SYS_MMAN_H
 #define PMEM_COMPAT_SYS_MMAN_H 1
