@@ -66,7 +66,9 @@ static inline int want_nt(void *dst, const void *src, size_t len,
  * (issue #11).  Chunks end at line boundaries of dst, so no line is flushed
  * twice.  Only for flushes that work line by line (flush_by_line, from
  * the backend's caps): msync-fallback would pay a system call per chunk,
- * and nop gains nothing.
+ * and nop gains nothing.  Where the flush backend has its own temporal
+ * copy (memmove_flush, memset_flush), it does the whole range instead:
+ * its flush instruction sits in its copy loop.
  */
 #ifndef TEMPORAL_CHUNK
 #define TEMPORAL_CHUNK 256u
@@ -83,6 +85,11 @@ static inline int chunked(size_t len, pmem_flush_fn *flush)
 static void temporal_move(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
 {
+	if (pmem_ops.memmove_flush && flush == pmem_ops.flush &&
+			chunked(len, flush)) {
+		pmem_ops.memmove_flush(dst, src, len);
+		return;
+	}
 	if (!chunked(len, flush)) {
 		pm_store_copy(dst, src, len);
 		flush(dst, len);
@@ -113,6 +120,11 @@ static void temporal_move(void *dst, const void *src, size_t len,
 
 static void temporal_set(void *dst, int c, size_t len, pmem_flush_fn *flush)
 {
+	if (pmem_ops.memset_flush && flush == pmem_ops.flush &&
+			chunked(len, flush)) {
+		pmem_ops.memset_flush(dst, c, len);
+		return;
+	}
 	if (!chunked(len, flush)) {
 		pm_store_fill(dst, c, len);
 		flush(dst, len);

@@ -17,6 +17,8 @@ void pmem_ops_fill(struct pmem_ops *ops, const struct pmem_ops_spec *spec)
 	 * non-temporal stores: each NT copy fences them itself. */
 	ops->drain = ordered ? pmem_drain_ordered_fn : f->drain;
 	ops->flush_by_line = !(f->caps & PMEM_BACKEND_CAP_NO_WRITEBACK);
+	ops->memmove_flush = f->memmove_flush;
+	ops->memset_flush = f->memset_flush;
 	ops->deep_flush = pmem_select_deep_flush(f, spec->cpu);
 	ops->memmove_nt_unfenced = c ? c->memmove_nt : pmem_builtin_memmove_fn;
 	ops->memset_nt_unfenced = c ? c->memset_nt : pmem_builtin_memset_fn;

@@ -40,6 +40,10 @@ struct pmem_ops {
 	 * PMEM_BACKEND_CAP_NO_WRITEBACK): only then is the temporal path
 	 * flushed chunk by chunk (memops.c). */
 	int flush_by_line;
+	/* The flush backend's own temporal copy (version 3 descriptors),
+	 * NULL where it has none: memops.c then copies and calls flush. */
+	void *(*memmove_flush)(void *dst, const void *src, size_t len);
+	void *(*memset_flush)(void *dst, int c, size_t len);
 };
 
 extern struct pmem_ops pmem_ops;

@@ -26,6 +26,7 @@ static int check_kind(const struct pmem_backend *b, char *why, size_t ws)
 {
 	int flush_fns = (b->flush != NULL) + (b->drain != NULL);
 	int copy_fns = (b->memmove_nt != NULL) + (b->memset_nt != NULL);
+	int fc_fns = (b->memmove_flush != NULL) + (b->memset_flush != NULL);
 	switch (b->kind) {
 	case PMEM_BACKEND_FLUSH:
 		if (flush_fns != 2) {
@@ -40,6 +41,14 @@ static int check_kind(const struct pmem_backend *b, char *why, size_t ws)
 					"be NULL)", b->name);
 			return -1;
 		}
+		if (fc_fns == 1) {
+			snprintf(why, ws, "flush backend '%s' has %s but not "
+					"%s", b->name, b->memmove_flush ?
+					"memmove_flush" : "memset_flush",
+					b->memmove_flush ? "memset_flush" :
+					"memmove_flush");
+			return -1;
+		}
 		return 0;
 	case PMEM_BACKEND_COPY:
 		if (copy_fns != 2) {
@@ -48,9 +57,10 @@ static int check_kind(const struct pmem_backend *b, char *why, size_t ws)
 					"memset_nt" : "memmove_nt");
 			return -1;
 		}
-		if (flush_fns) {
+		if (flush_fns || fc_fns) {
 			snprintf(why, ws, "copy backend '%s' has flush "
-					"functions (flush/drain must be NULL)",
+					"functions (flush/drain/memmove_flush/"
+					"memset_flush must be NULL)",
 					b->name);
 			return -1;
 		}

@@ -29,7 +29,7 @@
 extern "C" {
 #endif
 
-#define PMEM_BACKEND_ABI_VERSION 2
+#define PMEM_BACKEND_ABI_VERSION 3
 
 /* Name of the function a plugin exports; see pmem_backend_entry_fn. */
 #define PMEM_BACKEND_ENTRY_SYMBOL "pmem_backend_entry"
@@ -152,6 +152,19 @@ struct pmem_backend {
 	uint64_t cpu_needs;
 	uint32_t caps;		/* PMEM_BACKEND_CAP_* bits */
 	uint32_t reserved2;	/* zero */
+
+	/* -- version 3 -- */
+	/*
+	 * Flush kind, optional (NULL: the library copies with ordinary
+	 * stores and then calls flush).  A temporal copy, regions may
+	 * overlap like memmove, that writes back every line it stores,
+	 * block by block as it goes, so the flush instruction can sit in
+	 * the copy loop.  No final drain.  Any len, including
+	 * zero, any alignment.  Returns dst.
+	 */
+	void *(*memmove_flush)(void *dst, const void *src, size_t len);
+	/* Fills len bytes with (unsigned char)c, same rules.  Returns dst. */
+	void *(*memset_flush)(void *dst, int c, size_t len);
 };
 
 /*

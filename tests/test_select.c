@@ -657,6 +657,21 @@ Test(refusal, null_required_copy_function)
 	HAS_TEXT(c->refusal, "has a NULL memset_nt function");
 }
 
+Test(refusal, half_of_the_flush_copy)
+{
+	refused_flush(plugin("half_flush_copy"),
+		      "has memmove_flush but not memset_flush");
+}
+
+Test(refusal, copy_backend_with_flush_copy)
+{
+	char env[ENVSZ];
+	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin("copy_flush_fns"));
+	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
+	NAMES(c, "clwb", "nt-avx");
+	HAS_TEXT(c->refusal, "has flush functions");
+}
+
 Test(refusal, null_name)
 {
 	refused_flush(plugin("null_name"), "has no name");

@@ -8,6 +8,9 @@
 #include "backend_build.h"
 #include "flush_lines.h"
 
+#define FC_FLUSH_LINE(p) pm_clflush(p)
+#include "flush_copy.h"
+
 static void flush(const void *addr, size_t len)
 {
 	FOR_EACH_LINE(addr, len, pm_clflush);
@@ -30,6 +33,8 @@ PMEM_BACKEND_DESCRIPTOR(clflush) = {
 	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
+	.memmove_flush = memmove_flush,
+	.memset_flush = memset_flush,
 	.cpu_needs = PMEM_CPU_CLFLUSH,
 	.caps = PMEM_BACKEND_CAP_ORDERED_FLUSH,
 };

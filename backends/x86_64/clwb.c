@@ -6,6 +6,9 @@
 #include "backend_build.h"
 #include "flush_lines.h"
 
+#define FC_FLUSH_LINE(p) pm_clwb(p)
+#include "flush_copy.h"
+
 static void flush(const void *addr, size_t len)
 {
 	FOR_EACH_LINE(addr, len, pm_clwb);
@@ -25,5 +28,7 @@ PMEM_BACKEND_DESCRIPTOR(clwb) = {
 	.probe = pmem_backend_probe_cpu_needs,
 	.flush = flush,
 	.drain = drain,
+	.memmove_flush = memmove_flush,
+	.memset_flush = memset_flush,
 	.cpu_needs = PMEM_CPU_CLWB,
 };
