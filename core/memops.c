@@ -66,10 +66,18 @@ static inline int want_nt(void *dst, const void *src, size_t len,
  * (issue #11).  Chunks end at line boundaries of dst, so no line is flushed
  * twice.  Only for flushes that work line by line (flush_by_line, from
  * the backend's caps): msync-fallback would pay a system call per chunk,
- * and nop gains nothing.  Where the flush backend has its own temporal
- * copy (memmove_flush, memset_flush), it does the whole range instead:
- * its flush instruction sits in its copy loop.
+ * and nop gains nothing.
+ *
+ * Where the flush backend has its own temporal copy (memmove_flush,
+ * memset_flush), it does copies that do not overlap and fills of at least
+ * FLUSH_COPY_MIN bytes: its flush instruction sits in its copy loop.
+ * Shorter ones, and overlapping moves (mostly small shifts of data just
+ * read), stay here: libc's wider stores did better on them (docs/
+ * performance.md, "Temporal copies: the flush backend's own loop").
  */
+#ifndef FLUSH_COPY_MIN
+#define FLUSH_COPY_MIN 2048u
+#endif
 #ifndef TEMPORAL_CHUNK
 #define TEMPORAL_CHUNK 256u
 #endif
@@ -85,8 +93,9 @@ static inline int chunked(size_t len, pmem_flush_fn *flush)
 static void temporal_move(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
 {
+	uintptr_t a = (uintptr_t)dst, b = (uintptr_t)src;
 	if (pmem_ops.memmove_flush && flush == pmem_ops.flush &&
-			chunked(len, flush)) {
+			len >= FLUSH_COPY_MIN && a - b >= len && b - a >= len) {
 		pmem_ops.memmove_flush(dst, src, len);
 		return;
 	}
@@ -121,7 +130,7 @@ static void temporal_move(void *dst, const void *src, size_t len,
 static void temporal_set(void *dst, int c, size_t len, pmem_flush_fn *flush)
 {
 	if (pmem_ops.memset_flush && flush == pmem_ops.flush &&
-			chunked(len, flush)) {
+			len >= FLUSH_COPY_MIN) {
 		pmem_ops.memset_flush(dst, c, len);
 		return;
 	}
