@@ -41,6 +41,7 @@ X86_ONLY = {
     'tests/durability/plugins/tail.c',	# non-temporal stores
     'tests/durability/plugins/false_ordered.c',	# CLWB
     'tests/durability/plugins/clflush_sfence.c',	# CLFLUSH
+    'tests/durability/plugins/flush_copy_tail.c',	# CLFLUSH
     # It asserts the x86 backends' names and CPUID features throughout;
     # test_pmem_info_aarch64.c covers pmem-info and plugins on AArch64.
     'tests/test_plugin_env.c',

@@ -2,7 +2,8 @@
 # test_pmem_check.sh -- build/check/pmem-check (issue #10 item 5): it must
 # exit 1 on each deliberately broken plugin built with the check
 # primitives (tests/durability/plugins: writes without reporting, a flush
-# that does nothing, an unaligned tail left unflushed, a false
+# that does nothing, an unaligned tail left unflushed, a flush backend's
+# own temporal copy that leaves its last line unflushed, a false
 # ORDERED_FLUSH claim that only loses data on Intel), named through
 # PMEM_BACKEND as a vendor would, and 0 on every linked-in pair (--quick:
 # test_checkasm runs the full matrix on each); a pair this CPU cannot run
@@ -49,6 +50,13 @@ if [ -f "$PLUG/tail.so" ]; then	# x86-64 only: non-temporal stores
 else
 	skip=$((skip + 1))
 	echo "SKIP tail: its plugin is x86-64 only (non-temporal stores)"
+fi
+if [ -f "$PLUG/flush_copy_tail.so" ]; then	# x86-64 only: CLFLUSH
+	broken flush_copy_tail "$PLUG/flush_copy_tail.so" \
+		"DIRTY: stored, never flushed"
+else
+	skip=$((skip + 1))
+	echo "SKIP flush_copy_tail: its plugin is x86-64 only (CLFLUSH)"
 fi
 
 # Issue 20 defect 1: CLWB with SFENCE but a false ORDERED_FLUSH claim is

@@ -135,6 +135,8 @@ static void broken_plugins(void)
 	broken("tail", b, "DIRTY: stored, never flushed");
 	plugin(p, sizeof(p), "clflush_sfence");
 	broken("clflush_sfence", p, "no MFENCE since");
+	plugin(p, sizeof(p), "flush_copy_tail");
+	broken("flush_copy_tail", p, "DIRTY: stored, never flushed");
 }
 
 /* A false ORDERED_FLUSH claim loses data only on Intel: both CLFLUSH

@@ -1,0 +1,54 @@
+/* flush_copy_tail.c -- CLFLUSH with MFENCE, right as a flush, but its
+ * own temporal copy (memmove_flush, memset_flush: ABI version 3) never
+ * writes back the last line it stores.  The library hands it long
+ * temporal copies, so pmem-check must catch the lost line. */
+#include <stdint.h>
+#include "plugin.h"
+#include "flush_lines.h"
+#include "pm_prims.h"
+
+static void flush(const void *addr, size_t len)
+{
+	FOR_EACH_LINE(addr, len, pm_clflush);
+}
+
+static void drain(void)
+{
+	pm_mfence();
+}
+
+/* Every line of [d, d+n) but the last. */
+static void flush_but_last(const void *d, size_t n)
+{
+	uintptr_t last = ((uintptr_t)d + n - 1) & ~(uintptr_t)(PM_LINE - 1);
+	if (n && last > (uintptr_t)d)
+		flush(d, last - (uintptr_t)d);
+}
+
+static void *move_flush(void *d, const void *s, size_t n)
+{
+	pm_store_copy(d, s, n);
+	flush_but_last(d, n);
+	return d;
+}
+
+static void *set_flush(void *d, int c, size_t n)
+{
+	pm_store_fill(d, c, n);
+	flush_but_last(d, n);
+	return d;
+}
+
+BROKEN_PLUGIN = {
+	.abi_version = PMEM_BACKEND_ABI_VERSION,
+	.size = sizeof(struct pmem_backend),
+	.name = "broken-flush-copy-tail",
+	.description = "its temporal copy leaves the last line unflushed",
+	.kind = PMEM_BACKEND_FLUSH,
+	.probe = probe_any,	/* cpu_needs says CLFLUSH */
+	.flush = flush,
+	.drain = drain,
+	.cpu_needs = PMEM_CPU_CLFLUSH,
+	.memmove_flush = move_flush,
+	.memset_flush = set_flush,
+};
