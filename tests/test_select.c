@@ -648,13 +648,19 @@ Test(refusal, null_required_flush_function)
 	refused_flush(plugin("null_fn"), "has a NULL drain function");
 }
 
-Test(refusal, null_required_copy_function)
+/* A copy plugin refused: the automatic pair, the reason said. */
+static void refused_copy(const char *name, const char *why)
 {
 	char env[ENVSZ];
-	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin("null_copy_fn"));
+	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin(name));
 	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
 	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "has a NULL memset_nt function");
+	HAS_TEXT(c->refusal, why);
+}
+
+Test(refusal, null_required_copy_function)
+{
+	refused_copy("null_copy_fn", "has a NULL memset_nt function");
 }
 
 Test(refusal, half_of_the_flush_copy)
@@ -665,11 +671,7 @@ Test(refusal, half_of_the_flush_copy)
 
 Test(refusal, copy_backend_with_flush_copy)
 {
-	char env[ENVSZ];
-	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin("copy_flush_fns"));
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "has flush functions");
+	refused_copy("copy_flush_fns", "has flush functions");
 }
 
 Test(refusal, null_name)

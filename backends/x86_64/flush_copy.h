@@ -50,6 +50,14 @@ static inline void fc_flush_block(const char *d, size_t len)
 		FC_FLUSH_LINE(d + i);
 }
 
+/* Every line overlapping [a, a + len), which need not be aligned. */
+static inline void fc_flush_lines(uintptr_t a, size_t len)
+{
+	for (uintptr_t l = a & ~(uintptr_t)(PM_LINE - 1); l < a + len;
+			l += PM_LINE)
+		FC_FLUSH_LINE((const void *)l);
+}
+
 /* A range within one line: stored, then its line written back. */
 static inline void fc_piece(char *d, const char *s, size_t len)
 {
@@ -68,9 +76,7 @@ static void *memmove_flush(void *dst, const void *src, size_t len)
 
 	if (len < head + PM_LINE) {	/* no whole line */
 		pm_store_copy(d, s, len);
-		for (uintptr_t l = a & ~(uintptr_t)(PM_LINE - 1); l < a + len;
-				l += PM_LINE)
-			FC_FLUSH_LINE((const void *)l);
+		fc_flush_lines(a, len);
 		return dst;
 	}
 	size_t body = (len - head) & ~(size_t)(PM_LINE - 1);
@@ -107,9 +113,7 @@ static void *memset_flush(void *dst, int c, size_t len)
 
 	if (len < head + PM_LINE) {
 		pm_store_fill(d, c, len);
-		for (uintptr_t l = a & ~(uintptr_t)(PM_LINE - 1); l < a + len;
-				l += PM_LINE)
-			FC_FLUSH_LINE((const void *)l);
+		fc_flush_lines(a, len);
 		return dst;
 	}
 	size_t body = (len - head) & ~(size_t)(PM_LINE - 1);

@@ -218,6 +218,15 @@ static void counting_flush(const void *addr, size_t len)
 	real_flush(addr, len);
 }
 
+/* pmem_memcpy_persist of src into a fresh pm: how often it flushed. */
+static int persist_counting(const void *src, size_t len)
+{
+	fresh();
+	flush_calls = 0;
+	pmem_memcpy_persist(pm, src, len);
+	return flush_calls;
+}
+
 Test(small_nt, chunking_follows_the_flush_caps)
 {
 	const struct pmem_backend *nop = linked("nop");
@@ -239,23 +248,14 @@ Test(small_nt, chunking_follows_the_flush_caps)
 	 * on (FLUSH_COPY_MIN), and the model sees its flushes; shorter ones
 	 * stay chunked below. */
 	if (pmem_ops.memmove_flush) {
-		fresh();
-		flush_calls = 0;
-		pmem_memcpy_persist(pm, big2k, sizeof(big2k));
-		cr_expect_eq(flush_calls, 0, "memmove_flush: %d flushes",
-				flush_calls);
+		cr_expect_eq(persist_counting(big2k, sizeof(big2k)), 0,
+				"memmove_flush: pmem_ops.flush called");
 		cr_expect_null(check_durable(pm, 4096));
 	}
-	fresh();
-	flush_calls = 0;
-	pmem_memcpy_persist(pm, big, sizeof(big));
-	cr_expect_eq(flush_calls, 4, "1 KiB in 256-byte chunks: %d flushes",
-			flush_calls);
+	int n = persist_counting(big, sizeof(big));
+	cr_expect_eq(n, 4, "1 KiB in 256-byte chunks: %d flushes", n);
 	cr_expect_null(check_durable(pm, 4096));
 	pmem_ops.flush_by_line = 0;
-	fresh();
-	flush_calls = 0;
-	pmem_memcpy_persist(pm, big, sizeof(big));
-	cr_expect_eq(flush_calls, 1, "not line by line: %d flushes",
-			flush_calls);
+	n = persist_counting(big, sizeof(big));
+	cr_expect_eq(n, 1, "not line by line: %d flushes", n);
 }

@@ -79,6 +79,21 @@ static inline void *set_plain(void *dst, int c, size_t len,
 	return dst;
 }
 
+/* A flush backend's own temporal copy and fill (ABI version 3). */
+static inline void *move_flush_lines(void *dst, const void *src, size_t len)
+{
+	memmove(dst, src, len);
+	flush_lines(dst, len);
+	return dst;
+}
+
+static inline void *fill_flush_lines(void *dst, int c, size_t len)
+{
+	memset(dst, c, len);
+	flush_lines(dst, len);
+	return dst;
+}
+
 #define FLUSH_FIELDS \
 	.kind = PMEM_BACKEND_FLUSH, .probe = probe_yes, \
 	.flush = flush_lines, .drain = drain_fence
