@@ -14,11 +14,7 @@
 #ifdef PMEM_BACKEND_PLUGIN
 #define PMEM_BACKEND_DESCRIPTOR(ident) \
 	static const struct pmem_backend pmem_backend_##ident; \
-	__attribute__((visibility("default"))) \
-	const struct pmem_backend *pmem_backend_entry(void) \
-	{ \
-		return &pmem_backend_##ident; \
-	} \
+	PMEM_BACKEND_EXPORT(pmem_backend_##ident) \
 	static const struct pmem_backend pmem_backend_##ident
 #else
 #define PMEM_BACKEND_DESCRIPTOR(ident) \

@@ -184,6 +184,21 @@ static inline int pmem_backend_runs(const struct pmem_backend *b,
 /* What a plugin exports under PMEM_BACKEND_ENTRY_SYMBOL. */
 typedef const struct pmem_backend *pmem_backend_entry_fn(void);
 
+/*
+ * Defines and exports a plugin's entry, returning &desc, the plugin's
+ * static const descriptor:
+ *     static const struct pmem_backend mine = { ... };
+ *     PMEM_BACKEND_EXPORT(mine)
+ * The declaration lets the compiler check the entry's type.
+ */
+#define PMEM_BACKEND_EXPORT(desc) \
+	pmem_backend_entry_fn pmem_backend_entry; \
+	__attribute__((visibility("default"))) \
+	const struct pmem_backend *pmem_backend_entry(void) \
+	{ \
+		return &(desc); \
+	}
+
 /* ---- introspection: which backends the library chose, and why -------- */
 
 struct pmem_backend_choice {

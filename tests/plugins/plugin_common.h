@@ -30,10 +30,7 @@
  * PLUGIN_DESCRIPTOR = { PLUGIN_HEAD, .name = ..., ... }; */
 #define PLUGIN_DESCRIPTOR \
 	static const struct pmem_backend desc; \
-	EXPORT const struct pmem_backend *pmem_backend_entry(void) \
-	{ \
-		return &desc; \
-	} \
+	PMEM_BACKEND_EXPORT(desc) \
 	static const struct pmem_backend desc
 /* The ABI version and size of this header: a well-formed descriptor. */
 #define PLUGIN_HEAD .abi_version = PMEM_BACKEND_ABI_VERSION, \

@@ -148,12 +148,5 @@ static const struct pmem_backend movdir64b = {
 #endif
 };
 
-/* The one symbol the library looks up (PMEM_BACKEND_ENTRY_SYMBOL).  The
- * declaration makes the compiler check its type. */
-pmem_backend_entry_fn pmem_backend_entry;
-
-__attribute__((visibility("default")))
-const struct pmem_backend *pmem_backend_entry(void)
-{
-	return &movdir64b;
-}
+/* The one symbol the library looks up (PMEM_BACKEND_ENTRY_SYMBOL). */
+PMEM_BACKEND_EXPORT(movdir64b)

@@ -17,11 +17,7 @@ static int probe_any(const struct pmem_cpu *cpu)
 
 #define BROKEN_PLUGIN \
 	static const struct pmem_backend desc; \
-	__attribute__((visibility("default"))) \
-	const struct pmem_backend *pmem_backend_entry(void) \
-	{ \
-		return &desc; \
-	} \
+	PMEM_BACKEND_EXPORT(desc) \
 	static const struct pmem_backend desc
 
 #endif
