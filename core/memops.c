@@ -17,31 +17,27 @@ static void flush_none(const void *addr, size_t len)
 	(void)len;
 }
 
+/* 1 when a move's two regions share a byte (src NULL: a fill). */
+static inline int overlaps(const void *dst, const void *src, size_t len)
+{
+	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
+	return src != NULL && (d - s < len || s - d < len);
+}
+
 /* The small_nt shape: 4-byte aligned address and length (every byte
  * takes an NT store, none a temporal one) and, for a move, no overlap
  * with the source (NT stores to lines just read from were slower). */
 static inline int small_nt_shape(const void *dst, const void *src,
 		size_t len)
 {
-	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
-	return ((d | len) & 3) == 0 && (src == NULL || (d - s >= len &&
-			s - d >= len));
+	return (((uintptr_t)dst | len) & 3) == 0 && !overlaps(dst, src, len);
 }
 
-/*
- * An overlapping move of at most OVERLAP_TEMPORAL_MAX bytes stays
- * temporal even above the NT threshold: its NT stores would evict the
- * lines it has just read as its source, and a program that shifts a few
- * bytes (an insert into a sorted array) reads them again soon
- * (docs/performance.md, "Small-shift moves").
- */
-#define OVERLAP_TEMPORAL_MAX 512u
-
+/* An overlapping move short enough to stay temporal above the threshold
+ * (pmem_ops.overlap_temporal_max, set by pmem_ops_fill). */
 static inline int small_overlap(const void *dst, const void *src, size_t len)
 {
-	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
-	return src != NULL && len <= OVERLAP_TEMPORAL_MAX &&
-		(d - s < len || s - d < len);
+	return len <= pmem_ops.overlap_temporal_max && overlaps(dst, src, len);
 }
 
 static inline int want_nt(void *dst, const void *src, size_t len,
@@ -93,9 +89,8 @@ static inline int chunked(size_t len, pmem_flush_fn *flush)
 static void temporal_move(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
 {
-	uintptr_t a = (uintptr_t)dst, b = (uintptr_t)src;
-	if (pmem_ops.memmove_flush && flush == pmem_ops.flush &&
-			len >= FLUSH_COPY_MIN && a - b >= len && b - a >= len) {
+	if (pmem_ops.memmove_flush && flush != flush_none &&
+			len >= FLUSH_COPY_MIN && !overlaps(dst, src, len)) {
 		pmem_ops.memmove_flush(dst, src, len);
 		return;
 	}
@@ -129,7 +124,7 @@ static void temporal_move(void *dst, const void *src, size_t len,
 
 static void temporal_set(void *dst, int c, size_t len, pmem_flush_fn *flush)
 {
-	if (pmem_ops.memset_flush && flush == pmem_ops.flush &&
+	if (pmem_ops.memset_flush && flush != flush_none &&
 			len >= FLUSH_COPY_MIN) {
 		pmem_ops.memset_flush(dst, c, len);
 		return;

@@ -6,6 +6,18 @@
 #include "ops.h"
 #include "select.h"
 
+/*
+ * An overlapping move of at most OVERLAP_TEMPORAL_MAX bytes stays
+ * temporal even above the NT threshold: its NT stores would evict the
+ * lines it has just read as its source, and a program that shifts a few
+ * bytes (an insert into a sorted array) reads them again soon
+ * (docs/performance.md, "Small-shift moves").  Not under an ordered flush:
+ * there every line's flush waits for the stores before it, which cost
+ * more than the NT stores save (docs/performance.md, "Overlapping moves
+ * under an ordered CLFLUSH").
+ */
+#define OVERLAP_TEMPORAL_MAX 512u
+
 void pmem_ops_fill(struct pmem_ops *ops, const struct pmem_ops_spec *spec)
 {
 	const struct pmem_backend *f = spec->flush, *c = spec->copy;
@@ -28,4 +40,5 @@ void pmem_ops_fill(struct pmem_ops *ops, const struct pmem_ops_spec *spec)
 		ops->memset_nt_unfenced;
 	ops->movnt_threshold = c ? spec->movnt_threshold : SIZE_MAX;
 	ops->small_nt = ops->movnt_threshold != SIZE_MAX && spec->small_nt;
+	ops->overlap_temporal_max = ordered ? 0 : OVERLAP_TEMPORAL_MAX;
 }

@@ -25,6 +25,9 @@ struct pmem_ops {
 	/* 1: copies under the threshold are NT too when small_nt_shape
 	 * (memops.c) holds; set by the CPU's copy row (select_rules.c). */
 	int small_nt;
+	/* Overlapping moves up to this many bytes stay temporal above the
+	 * threshold (memops.c, small_overlap); 0 under an ordered flush. */
+	size_t overlap_temporal_max;
 	/* The copy backend's own memmove_nt/memset_nt.  The two above are
 	 * these, except when drain() is empty because the flush is ordered
 	 * with later stores (PMEM_BACKEND_CAP_ORDERED_FLUSH on a CPU with

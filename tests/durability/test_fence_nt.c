@@ -128,3 +128,45 @@ Test(fence_nt, clwb_leaves_fence_to_drain)
 {
 	unordered(backend("clwb"), 1);
 }
+
+/* A short overlapping move above the threshold stays temporal (and so is
+ * flushed line by line) unless the flush is ordered: there it takes the
+ * fenced NT copy, which flushes nothing for whole lines, and is durable
+ * at once.  The bytes are memmove's either way. */
+static pmem_flush_fn *real_flush;
+static int flush_calls;
+
+static void counting_flush(const void *addr, size_t len)
+{
+	flush_calls++;
+	real_flush(addr, len);
+}
+
+static int short_overlap_flushes(const struct pmem_backend *flush,
+		int ordered)
+{
+	static char ref[LEN];
+	for (size_t i = 0; i < LEN; i++)	/* before fill starts tracking */
+		pm[i] = (char)(i * 13 + 5);
+	memcpy(ref, pm, LEN);
+	fill(flush, ordered);
+	memmove(ref + 64, ref, 512);
+	real_flush = pmem_ops.flush;
+	pmem_ops.flush = counting_flush;
+	flush_calls = 0;
+	pmem_memmove_persist(pm + 64, pm, 512);
+	const char *bad = check_durable(pm, LEN);
+	cr_assert_null(bad, "%s, ordered %d: %s", flush->name, ordered, bad);
+	cr_assert(memcmp(pm, ref, LEN) == 0, "%s: wrong bytes", flush->name);
+	return flush_calls;
+}
+
+Test(fence_nt, short_overlaps_are_nt_under_an_ordered_flush)
+{
+	cr_expect_eq(short_overlap_flushes(backend("clflush"), 1), 0,
+			"ordered clflush: the move should be NT");
+	cr_expect_gt(short_overlap_flushes(backend("clflush"), 0), 0,
+			"clflush, CPU without the rule: temporal");
+	cr_expect_gt(short_overlap_flushes(backend("clwb"), 1), 0,
+			"clwb: temporal");
+}
