@@ -29,26 +29,30 @@
 /* The ppc64 probe's (cpu_ppc64.c always sets DCBST). */
 #define PPC64_BITS (PMEM_CPU_DCBST | PMEM_CPU_ARCH_3_1)
 
-/* The known backends of each instruction set: the other set's are never
- * linked in, so the reasons leave them out instead of listing them as
- * missing. */
-static const char *const x86_names[] = { "clwb", "clflushopt", "clflush",
-	"nt-avx512", "nt-avx", "nt-sse2", NULL };
-static const char *const aarch64_names[] = { "dc-cvap", "dc-cvac", NULL };
-static const char *const ppc64_names[] = { "dcbstps", "dcbst", NULL };
+/* The instruction set a CPU description is of, from its probe's bits. */
+enum isa { ISA_X86_64, ISA_AARCH64, ISA_PPC64 };
 
-/* Flush preference: the first usable wins.  `off` removes it (=1). */
+static enum isa isa_of(const struct pmem_cpu *cpu)
+{
+	return (cpu->features & AARCH64_BITS) ? ISA_AARCH64 :
+		(cpu->features & PPC64_BITS) ? ISA_PPC64 : ISA_X86_64;
+}
+
+/* Flush preference: the first usable wins.  `off` removes it (=1).  A
+ * backend of another instruction set is never linked in, so the reasons
+ * leave it out instead of listing it as missing. */
 static const struct {
 	const char *name;
 	const char *off;
+	enum isa isa;
 } flush_order[] = {
-	{ "clwb", "PMEM_NO_CLWB" },		/* writes back, keeps the line */
-	{ "clflushopt", "PMEM_NO_CLFLUSHOPT" },	/* unordered, evicts */
-	{ "clflush", NULL },			/* ordered, slowest */
-	{ "dc-cvap", NULL },		/* AArch64: clean to PoP */
-	{ "dc-cvac", NULL },		/* AArch64: clean to PoC */
-	{ "dcbstps", NULL },		/* ppc64 ISA 3.1: to persistent storage */
-	{ "dcbst", NULL },		/* ppc64: to main storage */
+	{ "clwb", "PMEM_NO_CLWB", ISA_X86_64 },	/* writes back, keeps the line */
+	{ "clflushopt", "PMEM_NO_CLFLUSHOPT", ISA_X86_64 }, /* unordered, evicts */
+	{ "clflush", NULL, ISA_X86_64 },	/* ordered, slowest */
+	{ "dc-cvap", NULL, ISA_AARCH64 },	/* clean to PoP */
+	{ "dc-cvac", NULL, ISA_AARCH64 },	/* clean to PoC */
+	{ "dcbstps", NULL, ISA_PPC64 },	/* ISA 3.1: to persistent storage */
+	{ "dcbst", NULL, ISA_PPC64 },	/* to main storage */
 };
 
 /*
@@ -172,24 +176,6 @@ static const struct pmem_backend *find_static(const struct sel *s,
 
 /* A known backend of the other instruction set: it is never linked in
  * here, so saying so would only be noise in the reasons. */
-static int listed(const char *const *names, const char *name)
-{
-	for (; *names; names++)
-		if (strcmp(*names, name) == 0)
-			return 1;
-	return 0;
-}
-
-static int other_isa(const struct sel *s, const char *name)
-{
-	uint64_t f = s->in->cpu->features;
-	const char *const *own = (f & AARCH64_BITS) ? aarch64_names :
-		(f & PPC64_BITS) ? ppc64_names : x86_names;
-	return !listed(own, name) && (listed(x86_names, name) ||
-			listed(aarch64_names, name) ||
-			listed(ppc64_names, name));
-}
-
 static int usable(const struct sel *s, const struct pmem_backend *b)
 {
 	return pmem_select_usable(b, s->in->cpu);
@@ -446,7 +432,7 @@ static const struct pmem_backend *choose_flush(struct sel *s)
 		const char *off = flush_order[i].off;
 		b = find_static(s, name);
 		if (b == NULL) {
-			if (!other_isa(s, name))
+			if (flush_order[i].isa == isa_of(s->in->cpu))
 				note(r, rs, "%s not linked in", name);
 		} else if (off && env_is(s, off, "1")) {
 			note(r, rs, "%s=1", off);
@@ -512,7 +498,8 @@ static const struct pmem_backend *pick_copy(const struct sel *s,
 		const struct pmem_backend *b = find_static(s, order[i]);
 		const char *off;
 		if (b == NULL) {
-			if (!other_isa(s, order[i]))
+			/* The copy orders name x86-64's backends only. */
+			if (isa_of(s->in->cpu) == ISA_X86_64)
 				note(r, rs, "%s not linked in", order[i]);
 		} else if ((off = copy_removed_by(s, order[i])) != NULL) {
 			note(r, rs, "%s=0", off);
