@@ -520,6 +520,14 @@ void pmem_profile_apply(const struct pmem_profile_in *in,
 	else if (f.others_write)
 		snprintf(why, sizeof(why), "its group or others may write "
 				"it");
+	else if (f.dir_owner == PMEM_OS_OWNER_OTHER)
+		snprintf(why, sizeof(why), "its directory is owned by uid %ld, "
+				"neither root nor this process's user (uid %ld)",
+				f.dir_owner_id, f.self_id);
+	else if (f.dir_others_write)
+		snprintf(why, sizeof(why), "its directory is writable by its group "
+				"or others and not sticky: the file could be "
+				"replaced");
 	else if (pmem_profile_parse(text, f.len, &p, eb, sizeof(eb)) != 0)
 		snprintf(why, sizeof(why), "%s", eb);
 	else if (pmem_profile_match(&p, in->sel->cpu, in->stepping, why,

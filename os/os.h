@@ -62,6 +62,12 @@ struct pmem_os_conf_file {
 	long owner_id, self_id;	/* the owner and the effective user (uid),
 				 * for messages */
 	int others_write;	/* the group or others may write it */
+	/* The same of the directory holding it, which could otherwise have
+	 * the file replaced: dir_others_write is 0 when the directory is
+	 * sticky (only a file's owner may then replace it). */
+	enum pmem_os_owner dir_owner;
+	long dir_owner_id;
+	int dir_others_write;
 };
 
 /* Reads the small file at path into buf (at most size - 1 bytes, then a

@@ -206,7 +206,8 @@ static void reset(void)
 	cur_cpu = &zen4;
 	cur_eadr = 0;
 	cur_privileged = 0;
-	file_facts = (struct pmem_os_conf_file){ .owner = PMEM_OS_OWNER_ADMIN };
+	file_facts = (struct pmem_os_conf_file){ .owner = PMEM_OS_OWNER_ADMIN,
+		.dir_owner = PMEM_OS_OWNER_ADMIN };
 	make(&zen4, NULL);
 }
 
@@ -307,6 +308,22 @@ Test(profile, writable_by_group_or_others)
 {
 	file_facts.others_write = 1;
 	IGNORED(run("/fake/p", NULL), "its group or others may write it");
+}
+
+Test(profile, directory_of_another_user)
+{
+	file_facts.dir_owner = PMEM_OS_OWNER_OTHER;
+	file_facts.dir_owner_id = 1234;
+	file_facts.self_id = 1000;
+	IGNORED(run("/fake/p", NULL), "its directory is owned by uid 1234, "
+			"neither root nor this process's user (uid 1000)");
+}
+
+Test(profile, directory_writable_by_group_or_others)
+{
+	file_facts.dir_others_write = 1;
+	IGNORED(run("/fake/p", NULL), "its directory is writable by its "
+			"group or others and not sticky");
 }
 
 Test(profile, truncated_mid_line)
@@ -428,6 +445,22 @@ Test(profile, a_real_file_writable_by_others)
 	IGNORED(run(path, NULL), "its group or others may write it");
 	cr_assert_eq(chmod(path, 0664), 0);
 	IGNORED(run(path, NULL), "its group or others may write it");
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A directory others may write lets them replace the file, unless it is
+ * sticky (as /tmp): then only the file's owner may. */
+Test(profile, a_real_file_in_a_directory_others_may_write)
+{
+	char dir[] = "/tmp/test_profile.XXXXXX", path[64];
+	real_file(dir, path, sizeof(path), 0644);
+	cr_assert_eq(chmod(dir, 0777), 0);
+	IGNORED(run(path, NULL), "its directory is writable by its group or "
+			"others and not sticky");
+	cr_assert_eq(chmod(dir, 01777), 0);
+	const struct pmem_backend_choice *c = run(path, NULL);
+	cr_assert_eq(c->flush, B("clflushopt"), "%s", st.status);
 	unlink(path);
 	rmdir(dir);
 }

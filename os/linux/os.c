@@ -109,6 +109,38 @@ int pmem_os_is_privileged(void)
 	return getauxval(AT_SECURE) != 0;
 }
 
+static enum pmem_os_owner owner_of(uid_t uid)
+{
+	return uid == 0 ? PMEM_OS_OWNER_ADMIN :
+		uid == geteuid() ? PMEM_OS_OWNER_SELF : PMEM_OS_OWNER_OTHER;
+}
+
+/* Who owns, and who may write, the directory that holds path. */
+static int conf_dir(const char *path, struct pmem_os_conf_file *f)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash == NULL ? 0 : slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (n == 0)
+		strcpy(dir, ".");
+	else {
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return -1;
+	f->dir_owner = owner_of(st.st_uid);
+	f->dir_owner_id = (long)st.st_uid;
+	f->dir_others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+		!(st.st_mode & S_ISVTX);
+	return 0;
+}
+
 int pmem_os_read_conf(const char *path, char *buf, size_t size,
 		struct pmem_os_conf_file *f)
 {
@@ -154,11 +186,9 @@ int pmem_os_read_conf(const char *path, char *buf, size_t size,
 	f->len = (size_t)got;
 	f->owner_id = (long)st.st_uid;
 	f->self_id = (long)geteuid();
-	f->owner = st.st_uid == 0 ? PMEM_OS_OWNER_ADMIN :
-		st.st_uid == geteuid() ? PMEM_OS_OWNER_SELF :
-		PMEM_OS_OWNER_OTHER;
+	f->owner = owner_of(st.st_uid);
 	f->others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
-	return 0;
+	return conf_dir(path, f);
 }
 
 static const char *machine_name(unsigned m)

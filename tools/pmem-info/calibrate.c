@@ -273,6 +273,7 @@ static int read_check_text(const char *path, char *buf, size_t size,
 	memcpy(buf, check_text, n + 1);
 	f->len = n;
 	f->owner = PMEM_OS_OWNER_SELF;
+	f->dir_owner = PMEM_OS_OWNER_SELF;
 	return 0;
 }
 
