@@ -1,47 +1,315 @@
 #!/usr/bin/env python3
 """Writes build.ninja for libpmem.  Standard library only.
 
-Sources are found by directory, so adding a file needs no edit here:
+One generator for every host: HOSTS below is the host table (OS, ISA,
+compiler, test runner), OSES says how each OS links, ISAS names each
+instruction set's folder and backends.  Sources are found by directory, so
+adding a file needs no edit here:
   core/*.c base/*.c os/*.c os/<os>/*.c arch/<isa>/*.c
                         the library (every variant; check/*.c: build/check/)
-  backends/<name>.c     one backend each, linked in (--backends) and a plugin
+  backends/<name>.c, backends/<isa>/<name>.c
+                        one backend each (its row in ISAS), linked in
+                        (--backends) and a plugin
   tools/<prog>.c        command-line programs
-  tests/test_*.c        Criterion test programs, run by `ninja test`
-Variants: build/ (release), build/debug/ (debug logging to stderr),
-build/check/ with --check (primitives recorded for the durability model).
---host=aarch64-linux-gnu cross-builds for AArch64 and runs the tests under
-qemu-aarch64-static (configure_isa.py: per-ISA files and backends).
+  tests/test_*.c        Criterion test programs, run by `ninja test`;
+                        *_<isa>.c and files under a folder of an ISA
+                        (tests/durability/plugins/x86_64/) for that ISA only
+  tests/windows/*.c     the Windows host's tests, run under Wine
+Variants: build/ (release), build/debug/ (debug logging), build/check/
+(primitives recorded for the durability model).
+--host=aarch64-linux-gnu or powerpc64le-linux-gnu cross-builds and runs
+the tests under qemu-user; --host=x86_64-w64-mingw32 builds the DLL and
+runs its tests under Wine.
 """
 import argparse
 import glob
 import os
 import shlex
 import shutil
+import subprocess
 import sys
-
-import configure_isa
 
 TOP = os.path.dirname(os.path.abspath(__file__))
 
-# x86-64 backends: name -> (source, the instruction-set flags only that
-# file gets).  Other ISAs' tables are in configure_isa.py.
-BACKENDS = {
-    'clflush': ('backends/x86_64/clflush.c', []),
-    'clflushopt': ('backends/x86_64/clflushopt.c', ['-mclflushopt']),
-    'clwb': ('backends/x86_64/clwb.c', ['-mclwb']),
-    'msync-fallback': ('backends/msync_fallback.c', []),
-    'nop': ('backends/nop.c', []),
-    'nt-sse2': ('backends/x86_64/nt_sse2.c', []),
-    'nt-avx': ('backends/x86_64/nt_avx.c', ['-mavx', '-mavx2']),
-    'nt-avx512': ('backends/x86_64/nt_avx512.c',
-                  ['-mavx512f', '-mavx512bw', '-mavx512vl']),
+
+# ---- the host table: OS, instruction set, compiler, test runner --------
+
+def B(src, flags=(), needs_os=False):
+    """A backend row: its source, the instruction-set flags only that file
+    gets, and needs_os: it calls the library's OS layer (pmem_os_*), so a
+    plugin of it works only where a plugin's undefined symbols resolve
+    from the loaded library (OSES[...]['plugins_see_library'])."""
+    return (src, list(flags), needs_os)
+
+
+# Backend name -> row, per instruction set, in the order the static table
+# (and pmem-info) lists them.
+X86_BACKENDS = {
+    'clflush': B('backends/x86_64/clflush.c'),
+    'clflushopt': B('backends/x86_64/clflushopt.c', ['-mclflushopt']),
+    'clwb': B('backends/x86_64/clwb.c', ['-mclwb']),
+    'msync-fallback': B('backends/msync_fallback.c', needs_os=True),
+    'nop': B('backends/nop.c'),
+    'nt-sse2': B('backends/x86_64/nt_sse2.c'),
+    'nt-avx': B('backends/x86_64/nt_avx.c', ['-mavx', '-mavx2']),
+    'nt-avx512': B('backends/x86_64/nt_avx512.c',
+                   ['-mavx512f', '-mavx512bw', '-mavx512vl']),
+}
+AARCH64_BACKENDS = {
+    'dc-cvap': B('backends/aarch64/dc_cvap.c'),
+    'dc-cvac': B('backends/aarch64/dc_cvac.c'),
+    'msync-fallback': B('backends/msync_fallback.c', needs_os=True),
+    'nop': B('backends/nop.c'),
+    'temporal': B('backends/temporal.c'),
+}
+# 64-bit POWER, little-endian (docs/durability.md, "ppc64le").
+PPC64_BACKENDS = {
+    'dcbstps': B('backends/ppc64/dcbstps.c'),
+    'dcbst': B('backends/ppc64/dcbst.c'),
+    'msync-fallback': B('backends/msync_fallback.c', needs_os=True),
+    'nop': B('backends/nop.c'),
+    'temporal': B('backends/temporal.c'),
 }
 
+# Instruction sets.  dir: the folder of arch/<dir>/, backends/<dir>/ and
+# of the tests only this ISA builds (tests/durability/plugins/<dir>/);
+# test files named *_<isa>.c build only for that ISA.  durability: where
+# the model's own tests are, and the flags they get.
+ISAS = {
+    'x86': {'dir': 'x86_64', 'backends': X86_BACKENDS,
+            'durability': ('tests/durability', ['-mclflushopt', '-mclwb'])},
+    'aarch64': {'dir': 'aarch64', 'backends': AARCH64_BACKENDS,
+                'durability': ('tests/durability/aarch64', [])},
+    'ppc64': {'dir': 'ppc64', 'backends': PPC64_BACKENDS,
+              'durability': ('tests/durability/ppc64', [])},
+}
+
+# Operating systems: how a library, a plugin and a program are linked.
+OSES = {
+    'linux': {
+        'cflags': ['-D_GNU_SOURCE', '-fPIC', '-fvisibility=hidden',
+                   '-pthread'],
+        'libs': ['-ldl', '-lpthread'],  # libdaxctl: dlopen'd (os/linux/devdax.c)
+        'exe': '', 'plugin': '.so',
+        'solib': '$cc -shared $ldflags -Wl,-soname,$soname '
+                 '-Wl,--version-script=core/libpmem.map -o $out $in $libs',
+        'plugin_cmd': '$cc -shared $ldflags -o $out $in',
+        'exe_cmd': '$cc $ldflags -o $out $in $libs $xlibs',
+        'plugins_see_library': True,    # dlopen resolves against it
+        'lib_defs': [],
+        'profile': True,                # core/profile.h: a machine profile
+        # what each variant builds: shared and static library, plugins
+        'variants': {'build': ('shared', 'static', 'plugins'),
+                     'build/debug': ('shared', 'static', 'plugins'),
+                     'build/check': ('shared', 'static', 'plugins')},
+        'examples_link': 'build/libpmem.a',
+    },
+    'windows': {
+        'cflags': [],
+        # winpthreads and libgcc linked in: the DLL needs no other DLL
+        'libs': ['-static', '-lpthread'],
+        'exe': '.exe', 'plugin': '.dll',
+        'solib': '$cc -shared -o $dll $in core/libpmem.def '
+                 '-Wl,--out-implib,$implib $libs',
+        'plugin_cmd': '$cc -shared -o $out $in -static',
+        'exe_cmd': '$cc -o $out $in $xlibs $libs',
+        # A DLL resolves every symbol when it is linked: a backend that
+        # calls the library (needs_os) is no plugin here.
+        'plugins_see_library': False,
+        'lib_defs': ['-DPMEM_LIBRARY_BUILD'],   # dllexport (libpmem.h)
+        'profile': False,
+        # build/check: the static library pmem-check.exe links, whose
+        # own check plugins (build/check/plugins/) import from it
+        'variants': {'build': ('shared', 'static', 'plugins'),
+                     'build/debug': ('shared',),
+                     'build/check': ('static',)},
+        'examples_link': 'build/libpmem.dll.a',  # as a program would
+    },
+}
+
+# Where tools/install-deps.sh --<isa> unpacks the target's Criterion
+# runtime and PMDK's library (the ABI reference): /opt/libpmem-cross/<host>.
+CROSS_ROOT = '/opt/libpmem-cross'
+
+# Hosts.  A native build is the row of what `cc -dumpmachine` says (a
+# Linux row of that ISA if the triple is not listed).  qemu: the tests of a
+# cross build run under qemu-user through binfmt_misc, with QEMU_CPU=cpu:
+# qemu 7.2's user mode advertises HWCAP_DCPOP with -cpu max but raises
+# SIGILL on DC CVAP, and with -cpu power10 PPC_FEATURE2_ARCH_3_1 but
+# SIGILL on dcbstps, dcbfps and phwsync.  criterion: 'sysroot', Debian's
+# arm64 runtime unpacked under CROSS_ROOT (libcriterion3:arm64 does not
+# co-install with the amd64 -dev package); 'lite', tests/criterion_lite/
+# (Debian 12 has no Criterion for ppc64el: BoxFort has no POWER port).
+HOSTS = {
+    'x86_64-linux-gnu': {'os': 'linux', 'isa': 'x86', 'bench': True},
+    'aarch64-linux-gnu': {
+        'os': 'linux', 'isa': 'aarch64', 'qemu': 'qemu-aarch64',
+        'cpu': 'cortex-a57', 'ld': '/lib/ld-linux-aarch64.so.1',
+        'option': '--aarch64', 'criterion': 'sysroot'},
+    'powerpc64le-linux-gnu': {
+        'os': 'linux', 'isa': 'ppc64', 'qemu': 'qemu-ppc64le',
+        'cpu': 'power9', 'ld': '/lib64/ld64.so.2', 'option': '--ppc64le',
+        'criterion': 'lite'},
+    'x86_64-w64-mingw32': {
+        'os': 'windows', 'isa': 'x86',
+        'cflags': ['-D_WIN32_WINNT=0x0602', '-D__USE_MINGW_ANSI_STDIO=1',
+                   '-Icompat/windows',
+                   # err.h's format(printf) means msvcrt's printf here;
+                   # the C99 one (%zu) is linked in instead
+                   '-Wno-format'],
+        'runner': 'WINEPREFIX=$$PWD/build/wine WINEDEBUG=-all '
+                  'TEST_RUNNER=/usr/lib/wine/wine64 ',
+        'runner_name': 'TEST (Wine)', 'tests': 'tests/windows'},
+}
+
+# Script tests a cross build does not run, and why.
+CROSS_SKIPPED = {
+    'tests/interop/run.sh': 'the PMDK client programs it runs are the '
+    "build machine's (x86-64) packages",
+}
+X86_ONLY_SCRIPTS = {
+    'tests/test_pmembench.sh': 'pmembench reads CPUID; no ARM speed is '
+    'measured here',
+    'tests/test_vendor_backend.sh': 'its vendor plugin is the MOVDIR64B '
+    'example',
+    'tests/test_calibrate.sh': 'it expects a copy-order table row, which '
+    'only the x86 non-temporal backends have',
+    'tests/test_bench_clients.sh': "its clients link the build machine's "
+    '(x86-64) PMDK packages',
+}
+
+
+def isa_of(triple):
+    arch = triple.split('-')[0]
+    if arch in ('aarch64', 'arm64'):
+        return 'aarch64'
+    if arch in ('x86_64', 'amd64', 'i686', 'i386'):
+        return 'x86'
+    if arch in ('powerpc64le', 'ppc64le'):
+        return 'ppc64'
+    sys.exit('configure.py: unsupported target %r (x86_64, aarch64 or '
+             'powerpc64le)' % triple)
+
+
+def isa_mine(path, isa):
+    """False for a *_<isa>.c file, or a file under a <dir>/ folder, of
+    another instruction set."""
+    parts = path.split('/')[:-1]
+    for other, row in ISAS.items():
+        if row['dir'] in parts and other != isa:
+            return False
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for other in ISAS:
+        if stem.endswith('_' + other):
+            return other == isa
+    return True
+
+
+class Host:
+    """One row of HOSTS (and its OS and ISA rows), resolved."""
+
+    def __init__(self, host, cc):
+        self.cross = bool(host)
+        if host:
+            if host not in HOSTS:
+                sys.exit('configure.py: unknown --host %r (known: %s)'
+                         % (host, ', '.join(h for h in HOSTS
+                                             if h != 'x86_64-linux-gnu')))
+            if cc in ('cc', None, ''):
+                cc = host + '-gcc'
+            self.ar = host + '-ar'
+            triple = host
+        else:
+            self.ar = 'ar'
+            try:
+                triple = subprocess.run(
+                    [cc, '-dumpmachine'], stdout=subprocess.PIPE,
+                    universal_newlines=True, check=True).stdout.strip()
+            except (OSError, subprocess.CalledProcessError):
+                triple = 'x86_64-linux-gnu'
+        self.triple = triple
+        isa = isa_of(triple)
+        row = HOSTS.get(triple) or next(
+            r for r in HOSTS.values() if r['os'] == 'linux' and r['isa'] == isa)
+        if not host:    # a native build runs its tests natively
+            row = {k: v for k, v in row.items() if k not in ('qemu',)}
+        self.row = row
+        self.cc = cc
+        self.os = row['os']
+        self.osrow = OSES[self.os]
+        self.isa = row['isa']
+        self.isadir = ISAS[self.isa]['dir']
+        self.backends = ISAS[self.isa]['backends']
+        self.exe = self.osrow['exe']
+        self.cflags = list(row.get('cflags', []))   # every file, this host
+        self.test_libs = ['-lcriterion']
+        self.test_env = row.get('runner', '')
+        if 'qemu' in row:
+            self.qemu_row(row)
+
+    def qemu_row(self, row):
+        """Tests under qemu-user through binfmt_misc (children such as
+        Criterion's workers and pmem-info too, so qemu reads QEMU_CPU);
+        PMDK's library unpacked by tools/install-deps.sh <option> as the
+        ABI reference; the script tests build and inspect programs with
+        the target's tools."""
+        host = self.triple
+        lib = '%s/%s/usr/lib/%s' % (CROSS_ROOT, host, host)
+        # DT_RPATH (not RUNPATH): it also serves the dependencies of
+        # PMDK's library when a test dlopens it.
+        rpath = '-Wl,--disable-new-dtags,-rpath,' + lib
+        if row['criterion'] == 'lite':
+            self.test_libs = [rpath]
+            self.cflags += ['-Itests/criterion_lite']
+        else:
+            self.test_libs = ['-L' + lib, '-l:libcriterion.so.3', rpath,
+                              '-Wl,-rpath-link,%s:/usr/lib/%s' % (lib, host)]
+        self.test_env = (
+            'env QEMU_CPU=%s CC=%s OBJDUMP=%s-objdump LDD="%s --list" '
+            'PMDK_LIBPMEM=%s/libpmem.so.1 '
+            % (row['cpu'], self.cc, host, row['ld'], lib))
+        missing = [m for m, ok in (
+            (self.cc, shutil.which(self.cc)), (lib, os.path.exists(lib)),
+            ('binfmt_misc entry ' + row['qemu'], os.path.exists(
+                '/proc/sys/fs/binfmt_misc/' + row['qemu']))) if not ok]
+        if missing:
+            print('configure.py: warning: missing for the %s build and its '
+                  'tests: %s (tools/install-deps.sh %s)'
+                  % (host, ', '.join(missing), row['option']))
+
+    def filter(self, paths):
+        return [p for p in paths if isa_mine(p, self.isa)]
+
+    def isa_srcs(self, folder, pattern='*.c'):
+        """folder/pattern and folder/<this ISA's dir>/pattern."""
+        return srcs(os.path.join(folder, pattern)) + \
+            srcs(os.path.join(folder, self.isadir, pattern))
+
+    def scripts(self, scripts):
+        """The script tests that can run for this host (the others are
+        listed above with the reason, and in docs/testing.md)."""
+        out = []
+        for s in scripts:
+            if self.cross and s in CROSS_SKIPPED:
+                continue
+            if self.isa != 'x86' and s in X86_ONLY_SCRIPTS:
+                continue
+            out.append(s)
+        return out
+
+    def bench_targets(self):
+        """pmembench reads CPUID, the client benchmark's programs link the
+        build machine's PMDK: built (and tested) where the row says bench."""
+        if not self.row.get('bench'):
+            return []
+        return ['build/pmembench'] + ['build/bench/clients/' + p
+                                      for p in ('obj', 'log', 'stream')]
+
+
 WARN = ['-Wall', '-Wextra', '-Werror=implicit-function-declaration']
-BASE = ['-std=gnu11', '-D_GNU_SOURCE', '-fPIC', '-fvisibility=hidden', '-pthread',
-        '-Iinclude', '-Icore', '-Ibase', '-Ios', '-Iarch', '-Iprims',
-        '-Ibackends', '-Icheck']
-LIB_LIBS = ['-ldl', '-lpthread']   # libdaxctl is dlopen'd (os/linux/devdax.c)
+INCLUDES = ['-Iinclude', '-Icore', '-Ibase', '-Ios', '-Iarch', '-Iprims',
+            '-Ibackends', '-Icheck']
+LIB_LIBS = OSES['linux']['libs']    # libpmem.pc's Libs.private
 TEST_LIBS = ['-lcriterion']
 
 
@@ -273,6 +541,15 @@ def matrix_obj(n, vdir, vflags):
                    vflags=' '.join(vflags + ['-Itests', '-Icheck/pmem-check']))
 
 CHECK_VFLAGS = ['-O2', '-g', '-DPMEM_CHECK']
+DEBUG_VFLAGS = ['-O0', '-g', '-DPMEM_DEBUG']
+
+
+def durability_flags(host):
+    """The model's own tests use each ISA's instructions: x86 in
+    tests/durability/, any other ISA in tests/durability/<isa>/ (ISAS)."""
+    ddir, isa_flags = ISAS[host.isa]['durability']
+    return ' '.join(CHECK_VFLAGS + ['-Itests/durability', '-I' + ddir] +
+                    isa_flags)
 
 
 def add_check_tests(n, target):
@@ -284,13 +561,8 @@ def add_check_tests(n, target):
     plugins (build/check/backends/*.so) find pmem_check_record."""
     vdir = 'build/check'
     lib = vdir + '/libpmem.a'
-    # The model's own tests use each ISA's instructions: x86 in
-    # tests/durability/, any other ISA in tests/durability/<isa>/.
-    ddir, isa_flags = (('tests/durability', ['-mclflushopt', '-mclwb'])
-                       if target.isa == 'x86' else
-                       ('tests/durability/' + target.isa, []))
-    dur = ' '.join(CHECK_VFLAGS + ['-Itests/durability', '-I' + ddir] +
-                   isa_flags)
+    ddir = ISAS[target.isa]['durability'][0]
+    dur = durability_flags(target)
     broken = []
     for s in srcs(ddir + '/broken_*.c'):
         broken += n.build(objname(vdir, s), 'cc', [s], vflags=dur)
@@ -314,7 +586,7 @@ def add_check_tests(n, target):
             xlibs='-rdynamic')
     # Broken backends as plugins built with the check primitives, for
     # pmem-check's tests (tests/test_pmem_check.sh).
-    for s in target.filter(srcs('tests/durability/plugins/*.c')):
+    for s in target.isa_srcs('tests/durability/plugins'):
         stem = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname(vdir, s), 'cc', [s], vflags=dur)
         n.build('%s/tests/plugins/%s.so' % (vdir, stem), 'plugin', o)
@@ -489,17 +761,13 @@ def add_dax(n, release):
 
 # ---- the library's sources, by folder ----------------------------------
 
-# Folder of arch/<dir>/ and backends/<dir>/ for each instruction set.
-ISA_DIR = {'x86': 'x86_64', 'aarch64': 'aarch64', 'ppc64': 'ppc64'}
-
-
 def lib_srcs(os_name, isa, check=False):
     """The library of one host: core/, base/, the OS layer (os/*.c shared,
     os/<os>/*.c), the CPU part (arch/<isa>/*.c) and, for build/check/, the
     durability model (check/*.c).  Nothing is listed by name."""
     out = []
     for pat in ('core/*.c', 'base/*.c', 'os/*.c', 'os/%s/*.c' % os_name,
-                'arch/%s/*.c' % ISA_DIR[isa]) + (('check/*.c',) if check
+                'arch/%s/*.c' % ISAS[isa]['dir']) + (('check/*.c',) if check
                                                   else ()):
         out += srcs(pat)
     return out
@@ -529,7 +797,7 @@ def fresh_build_for_host(host):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument('--backends', default=','.join(BACKENDS),
+    ap.add_argument('--backends', default='',
                     help='backends linked in (default: all)')
     ap.add_argument('--debug', action='store_true',
                     help='make the release build a debug build too')
@@ -553,17 +821,14 @@ def main():
     ap.add_argument('--cc', default=os.environ.get('CC', 'cc'))
     ap.add_argument('--host', default='',
                     help='cross build: aarch64-linux-gnu or\n'
-                    'powerpc64le-linux-gnu (tests under qemu-user;\n'
-                    'configure_isa.py) or x86_64-w64-mingw32\n'
-                    '(Windows DLL, tests under Wine; configure_windows.py)')
+                    'powerpc64le-linux-gnu (tests under qemu-user)\n'
+                    'or x86_64-w64-mingw32 (Windows DLL, tests under\n'
+                    'Wine); HOSTS')
     pre, _ = ap.parse_known_args()
     fresh_build_for_host(pre.host)
-    if pre.host == 'x86_64-w64-mingw32':
-        args = ap.parse_args()
-        import configure_windows
-        return configure_windows.main(sys.modules[__name__], args)
-    target = configure_isa.Target(pre.host, pre.cc, BACKENDS)
+    target = Host(pre.host, pre.cc)
     isa_backends = target.backends
+    osrow = target.osrow
     ap.set_defaults(backends=','.join(isa_backends))
     args = ap.parse_args()
     args.libdir = args.libdir or os.path.join(args.prefix, 'lib')
@@ -579,38 +844,41 @@ def main():
 
     extra = []
     if args.sanitize:
+        if target.os != 'linux':
+            sys.exit('configure.py: --sanitize is for Linux hosts')
         extra = ['-fsanitize=' + args.sanitize, '-fno-omit-frame-pointer',
                  '-fno-sanitize-recover=all']
     release = ['-O2', '-g', '-DNDEBUG'] + (['-DPMEM_DEBUG'] if args.debug
                                            else [])
-    variants = [('build', release),
-                ('build/debug', ['-O0', '-g', '-DPMEM_DEBUG'])]
     # build/check/ is always built (--check is kept for old scripts):
     # `ninja test` runs the durability tests against it.
-    variants.append(('build/check', CHECK_VFLAGS))
+    variants = [('build', release), ('build/debug', DEBUG_VFLAGS),
+                ('build/check', CHECK_VFLAGS)]
+    exe = target.exe
+    plug = osrow['plugin']
 
     n = Ninja()
     n.var('cc', args.cc)
     n.var('ar', target.ar)
-    n.var('cflags', ' '.join(BASE + ['-Ios/linux'] + target.cflags + WARN + extra +
+    n.var('cflags', ' '.join(['-std=gnu11'] + osrow['cflags'] + INCLUDES +
+                             ['-Ios/' + target.os] + target.cflags + WARN +
+                             extra +
                              plugin_dir_flags(args.prefix, args.libdir) +
-                             profile_flags(args) +
+                             (profile_flags(args) if osrow['profile']
+                              else []) +
                              [f for f in [args.extra_cflags] if f]))
     n.var('ldflags', ' '.join(extra + [f for f in [args.extra_ldflags] if f]))
     n.var('prefix', args.prefix)
     n.var('libdir', args.libdir)
-    n.var('libs', ' '.join(LIB_LIBS))
+    n.var('libs', ' '.join(osrow['libs']))
     n.rule('cc', '$cc -MMD -MF $out.d $cflags $vflags -c $in -o $out',
            depfile='$out.d', deps='gcc', description='CC $out')
-    n.rule('solib', '$cc -shared $ldflags -Wl,-soname,$soname '
-           '-Wl,--version-script=core/libpmem.map -o $out $in $libs',
-           description='LINK $out')
-    n.rule('plugin', '$cc -shared $ldflags -o $out $in',
-           description='LINK $out')
+    n.rule('solib', osrow['solib'], description='LINK $out')
+    n.rule('plugin', osrow['plugin_cmd'], description='LINK $out')
     n.rule('ar', 'rm -f $out && $ar crs $out $in', description='AR $out')
-    n.rule('exe', '$cc $ldflags -o $out $in $libs $xlibs',
-           description='LINK $out')
+    n.rule('exe', osrow['exe_cmd'], description='LINK $out')
     n.rule('symlink', 'ln -sf $target $out', description='LN $out')
+    n.rule('copy', 'cp $in $out', description='CP $out')
     n.rule('configure', 'python3 configure.py ' +
            ' '.join(shlex.quote(a) for a in sys.argv[1:]),
            generator='1', description='CONFIGURE')
@@ -621,24 +889,30 @@ def main():
     write_static_table(os.path.join(TOP, table), static)
 
     for vdir, vflags in variants:
-        vf = ' '.join(vflags)
+        builds = osrow['variants'][vdir]
+        lf = ' '.join(vflags + osrow['lib_defs'])
         objs = []
-        for s in lib_srcs('linux', target.isa, vdir == 'build/check') + [table]:
-            objs += n.build(objname(vdir, s), 'cc', [s], vflags=vf)
+        for s in lib_srcs(target.os, target.isa, vdir == 'build/check') + \
+                [table]:
+            objs += n.build(objname(vdir, s), 'cc', [s], vflags=lf)
         for b in static:
-            src, isa = isa_backends[b]
+            src, isa, _ = isa_backends[b]
             objs += n.build(objname(vdir, src), 'cc', [src],
                             vflags=' '.join(vflags + isa))
-        so = n.build(vdir + '/libpmem.so.1', 'solib', objs,
-                     implicit=['core/libpmem.map'], soname='libpmem.so.1')
-        n.build(vdir + '/libpmem.so', 'symlink', so, target='libpmem.so.1')
-        n.build(vdir + '/libpmem.a', 'ar', objs)
+        if 'shared' in builds:
+            shared_lib(n, target, vdir, objs)
+        if 'static' in builds:
+            n.build(vdir + '/libpmem.a', 'ar', objs)
+        if 'plugins' not in builds:
+            continue
         # Plugins: the same backend sources, built to be dlopen'd.
-        for b, (src, isa) in isa_backends.items():
+        for b, (src, isa, needs_os) in isa_backends.items():
+            if needs_os and not osrow['plugins_see_library']:
+                continue
             o = n.build(objname(vdir, src, '.plugin'), 'cc', [src],
                         vflags=' '.join(vflags + isa +
                                         ['-DPMEM_BACKEND_PLUGIN']))
-            n.build('%s/backends/%s.so' % (vdir, b), 'plugin', o)
+            n.build('%s/backends/%s%s' % (vdir, b, plug), 'plugin', o)
 
     # Tools and tests link the release library statically, so tests can
     # reach internal functions; interop tests use the shared one.
@@ -647,15 +921,65 @@ def main():
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
         # tools/<prog>/*.c: more sources of that program
-        for h in tool_srcs(prog, 'linux'):
+        for h in tool_srcs(prog, target.os):
             o += n.build(objname('build', h), 'cc', [h],
                          vflags=' '.join(release))
-        n.build('build/' + prog, 'exe', o + [rel], xlibs='-lm')
+        n.build('build/' + prog + exe, 'exe', o + [rel], xlibs='-lm')
     # Example programs from the manual pages and the README.
+    examples = []
     for s in srcs('docs/examples/*.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
-        n.build('build/examples/' + prog, 'exe', o + [rel])
+        examples += n.build('build/examples/' + prog + exe, 'exe',
+                            o + [osrow['examples_link']])
+
+    if 'tests' in target.row:
+        tests = add_host_tests(n, target, release, static, examples)
+    else:
+        tests = add_linux_tests(n, target, args, release)
+    n.rule('run_tests', target.test_env + 'python3 tests/run.py $in',
+           pool='console',
+           description=target.row.get('runner_name', 'TEST'))
+    n.build('test', 'run_tests', tests,
+            implicit=['all'] + target.bench_targets(),
+            default=False)
+    if 'thread' in args.sanitize.split(','):
+        add_tsan_target(n)
+
+    if 'tests' not in target.row:
+        add_test_plugins(n, release)
+        add_fuzz(n, release)
+        add_bench(n, release)
+        add_dax(n, release)
+    if target.isa == 'aarch64':
+        add_guest(n)
+    n.build('all', 'phony', n.defaults, default=False)
+    n.lines.append('default all')
+
+    with open(os.path.join(TOP, 'build.ninja'), 'w') as f:
+        f.write(n.text())
+    print('configure.py: wrote build.ninja%s (static backends: %s)'
+          % (' for ' + args.host if args.host else '', ', '.join(static)))
+
+
+def shared_lib(n, target, vdir, objs):
+    """vdir/libpmem.so.1 (+ libpmem.so) on Linux, vdir/libpmem.dll (+ its
+    import library libpmem.dll.a) on Windows."""
+    if target.os == 'windows':
+        dll, implib = vdir + '/libpmem.dll', vdir + '/libpmem.dll.a'
+        n.build([dll, implib], 'solib', objs, implicit=['core/libpmem.def'],
+                dll=dll, implib=implib)
+        return
+    so = n.build(vdir + '/libpmem.so.1', 'solib', objs,
+                 implicit=['core/libpmem.map'], soname='libpmem.so.1')
+    n.build(vdir + '/libpmem.so', 'symlink', so, target='libpmem.so.1')
+
+
+def add_linux_tests(n, target, args, release):
+    """The Criterion programs (tests/test_*.c), the script tests and the
+    check, debug, runner and thread tests: what `ninja test` runs on a
+    Linux host."""
+    rel = 'build/libpmem.a'
     tests = []
     for s in target.filter(srcs('tests/test_*.c')):
         prog = os.path.splitext(os.path.basename(s))[0]
@@ -671,34 +995,98 @@ def main():
     if target.cross:	# PMDK's client libraries are x86-64 packages here
         n.defaults = [o for o in n.defaults
                       if not o.startswith('build/interop/')]
-
-    n.rule('run_tests', target.test_env + 'python3 tests/run.py $in',
-           pool='console', description='TEST')
     tests += add_runner_test(n, release)
     tests += add_threads_test(n, release)
     tests += ['tests/test_docs.sh']     # doc claims checked against the code
     tests += ['tests/test_layout.py']   # the include graph follows the folders
     tests += add_check_tests(n, target)
     tests += add_debug_tests(n)
-    n.build('test', 'run_tests', tests,
-            implicit=['all'] + target.bench_targets(),
+    return tests
+
+
+def add_host_tests(n, target, release, static, examples):
+    """A host whose row names its own test folder (Windows:
+    tests/windows/, plain C programs run under Wine): those programs, the
+    check build's pmem-check with its broken plugins, and the examples
+    (each exits non-zero when a call fails)."""
+    tdir = target.row['tests']
+    exe, plug = target.exe, target.osrow['plugin']
+    # pmem-check on build/check/libpmem.a, as on Linux (test_win_check).
+    # It exports its symbols and an import library, so that check plugins
+    # reach pmem_check_record in it (-rdynamic on Linux).
+    cvf = ' '.join(CHECK_VFLAGS + CHECK_INC)
+    o = n.build(objname('build/check', PMEM_CHECK), 'cc', [PMEM_CHECK],
+                vflags=cvf)
+    o += matrix_obj(n, 'build/check', CHECK_VFLAGS)
+    n.rule('exe_implib', '$cc -o $exe $in -Wl,--export-all-symbols,'
+           '--out-implib,$implib $libs', description='LINK $exe')
+    pc = 'build/check/pmem-check' + exe
+    n.build([pc, pc + '.a'], 'exe_implib', o + ['build/check/libpmem.a'],
+            exe=pc, implib=pc + '.a')
+    # The broken check plugins of tests/test_pmem_check.sh, and a real
+    # backend's (clflush) built the same way.
+    dur = durability_flags(target)
+    for s in target.isa_srcs('tests/durability/plugins') + \
+            [target.backends['clflush'][0]]:
+        stem = os.path.splitext(os.path.basename(s))[0]
+        po = n.build(objname('build/check', s, '.plugin'), 'cc', [s],
+                     vflags=dur + ' -DPMEM_BACKEND_PLUGIN')
+        n.build('build/check/plugins/%s%s' % (stem, plug), 'plugin',
+                po + [pc + '.a'])
+    # Test programs: test_dll_* and pmdk_* use the DLL as a program
+    # would, the others link build/libpmem.a to reach the internals (the
+    # backend matrix).
+    vf = ' '.join(release)
+    tests = []
+    matrix = matrix_obj(n, 'build', release)
+    for s in srcs(tdir + '/*.c'):
+        prog = os.path.splitext(os.path.basename(s))[0]
+        o = n.build(objname('build', s), 'cc', [s],
+                    vflags=vf + ' -Itests -Icheck/pmem-check -I' + tdir)
+        if prog.startswith('test_dll_') or prog.startswith('pmdk_'):
+            tests += n.build('build/tests/%s%s' % (prog, exe), 'exe',
+                             o + [target.osrow['examples_link']])
+        else:
+            tests += n.build('build/tests/%s%s' % (prog, exe), 'exe',
+                             o + matrix + ['build/libpmem.a'])
+    # Wine finds the DLL next to the program.
+    for d in ('build/tests', 'build/examples'):
+        n.build(d + '/libpmem.dll', 'copy', ['build/libpmem.dll'])
+    return tests + examples
+
+
+def add_guest(n):
+    """`ninja test-guest` (AArch64 builds, not part of `all` or `test`):
+    Debian's arm64 kernel (downloaded once), /init and the check build's
+    pmem-check linked statically, booted in qemu-system-aarch64 -cpu max,
+    where DC CVAP runs (tests/guest_aarch64/)."""
+    d = 'build/guest'
+    n.rule('guest_fetch', 'sh tests/guest_aarch64/fetch-kernel.sh ' + d,
+           description='GUEST download the Debian arm64 kernel')
+    n.build([d + '/vmlinuz', d + '/kernel-version'], 'guest_fetch', [],
+            implicit=['tests/guest_aarch64/fetch-kernel.sh'], default=False)
+    n.rule('cc_static', '$cc -static -O2 -g -Wall -Wextra -o $out $in '
+           '$xlibs', description='LINK (static) $out')
+    n.build(d + '/init', 'cc_static', ['tests/guest_aarch64/init.c'],
             default=False)
-    if 'thread' in args.sanitize.split(','):
-        add_tsan_target(n)
-
-    add_test_plugins(n, release)
-    add_fuzz(n, release)
-    add_bench(n, release)
-    add_dax(n, release)
-    if target.isa == 'aarch64':
-        configure_isa.add_guest(n, objname)
-    n.build('all', 'phony', n.defaults, default=False)
-    n.lines.append('default all')
-
-    with open(os.path.join(TOP, 'build.ninja'), 'w') as f:
-        f.write(n.text())
-    print('configure.py: wrote build.ninja (static backends: %s)'
-          % ', '.join(static))
+    n.build(d + '/pmem-check', 'cc_static',
+            [objname('build/check', PMEM_CHECK),
+             objname('build/check', MATRIX),
+             'build/check/libpmem.a'], xlibs='-ldl -lpthread',
+            default=False)
+    o = n.build(objname('build/check', 'tests/guest_aarch64/deep.c'), 'cc',
+                ['tests/guest_aarch64/deep.c'],
+                vflags='-O2 -g -DPMEM_CHECK', default=False)
+    n.build(d + '/deep', 'cc_static', o + ['build/check/libpmem.a'],
+            xlibs='-ldl -lpthread', default=False)
+    n.rule('guest_run', 'python3 tests/guest_aarch64/run.py --kernel '
+           '%s/vmlinuz --init %s/init --pmem-check %s/pmem-check '
+           '--deep %s/deep' % (d, d, d, d), pool='console',
+           description='TEST-GUEST')
+    n.build('test-guest', 'guest_run', [],
+            implicit=[d + '/vmlinuz', d + '/init', d + '/pmem-check',
+                      d + '/deep', 'tests/guest_aarch64/run.py'],
+            default=False)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,7 @@
  * (AArch64 for now): ordinary stores, then the flush backend's flush of
  * every byte written.  The library's drain completes it.  Linked in where
  * the instruction set's backend table lists it (AArch64's in
- * configure_isa.py); x86-64 has the nt-* backends instead.
+ * configure.py); x86-64 has the nt-* backends instead.
  */
 #include "backend_build.h"
 #include "pm_prims.h"

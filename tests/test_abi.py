@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The target's tools: a cross build's `ninja test` sets them (configure_isa).
+# The target's tools: a cross build's `ninja test` sets them (configure.py, HOSTS).
 CC = os.environ.get('CC', 'cc')
 OBJDUMP = os.environ.get('OBJDUMP', 'objdump')
 LDD = shlex.split(os.environ.get('LDD', 'ldd'))

@@ -1,7 +1,7 @@
 /*
  * test_cpu_aarch64.c -- the AArch64 probe (arch/aarch64/cpu.c) against the
  * kernel's hwcaps read here, and the choice it leads to.  Built only for
- * AArch64 (configure_isa.py: *_aarch64.c).
+ * AArch64 (configure.py: *_aarch64.c).
  */
 #include <criterion/criterion.h>
 #include <string.h>

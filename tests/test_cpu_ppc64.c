@@ -1,7 +1,7 @@
 /*
  * test_cpu_ppc64.c -- the 64-bit POWER probe (arch/ppc64/cpu.c) against the
  * kernel's hwcaps read here, and the choice it leads to.  Built only for
- * ppc64 (configure_isa.py: *_ppc64.c).
+ * ppc64 (configure.py: *_ppc64.c).
  */
 #include <criterion/criterion.h>
 #include <string.h>

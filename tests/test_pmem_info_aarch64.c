@@ -1,6 +1,6 @@
 /*
  * test_pmem_info_aarch64.c -- pmem-info on AArch64 (built only there:
- * configure_isa.py, *_aarch64.c): the lines it prints say what the
+ * configure.py, *_aarch64.c): the lines it prints say what the
  * selection function predicts for this CPU, name the ARM features seen,
  * and say why each backend can or cannot run; PMEM_BACKEND=dc-cvap is
  * refused with the feature it needs on a CPU without DCPoP.

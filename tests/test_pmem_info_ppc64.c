@@ -1,6 +1,6 @@
 /*
  * test_pmem_info_ppc64.c -- pmem-info on 64-bit POWER (built only there:
- * configure_isa.py, *_ppc64.c): the lines it prints say what the selection
+ * configure.py, *_ppc64.c): the lines it prints say what the selection
  * predicts for this CPU, name the POWER features seen, and say why each
  * backend can or cannot run; PMEM_BACKEND=dcbstps is refused with the
  * feature it needs on a CPU without ISA 3.1.

@@ -21,7 +21,7 @@
 #include "select.h"
 #include "select_fake.h"
 
-/* The AArch64 descriptors' facts, in the order configure_isa.py links
+/* The AArch64 descriptors' facts, in the order configure.py links
  * them in. */
 static const struct pmem_backend fake[] = {
 	FAKE_FLUSH("dc-cvap", PMEM_CPU_DCPOP, 0),

@@ -46,7 +46,7 @@ static int p_any(const struct pmem_cpu *cpu) { (void)cpu; return 1; }
 	.name = nm, .kind = PMEM_BACKEND_COPY, .probe = pr, \
 	.memmove_nt = f_move, .memset_nt = f_set }
 
-/* In the order configure_isa.py links them in. */
+/* In the order configure.py links them in. */
 static const struct pmem_backend fake[] = {
 	FLUSH("dcbstps", p_ps, PMEM_CPU_ARCH_3_1, 0),
 	FLUSH("dcbst", p_st, PMEM_CPU_DCBST, 0),

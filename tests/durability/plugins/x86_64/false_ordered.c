@@ -3,7 +3,7 @@
  * backend may: on a CPU that orders CLFLUSH (Intel) the library then
  * drops its drain, and CLWB lines are never fenced.  Passes on AMD, loses
  * data on Intel; pmem-check must fail it on both (issue 20 defect 1). */
-#include "plugin.h"
+#include "../plugin.h"
 #include "flush_lines.h"
 #include "pm_prims.h"
 

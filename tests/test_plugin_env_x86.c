@@ -1,5 +1,5 @@
 /*
- * test_plugin_env.c -- end to end: build/pmem-info run as a child with the
+ * test_plugin_env_x86.c -- end to end: build/pmem-info run as a child with the
  * environment set; its "flush:", "copy:", "movnt threshold:" and "refused:"
  * lines must say what the selection function predicts for this CPU and
  * that environment (and, for a few cases, exactly what a person expects).

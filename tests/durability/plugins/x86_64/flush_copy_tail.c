@@ -3,7 +3,7 @@
  * writes back the last line it stores.  The library hands it long
  * temporal copies, so pmem-check must catch the lost line. */
 #include <stdint.h>
-#include "plugin.h"
+#include "../plugin.h"
 #include "flush_lines.h"
 #include "pm_prims.h"
 

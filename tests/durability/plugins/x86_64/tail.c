@@ -2,7 +2,7 @@
  * temporally and never flushes it (tests/durability/nt_simple.h).
  * Overlapping moves take a correct temporal path, so the tail is its
  * only bug. */
-#include "plugin.h"
+#include "../plugin.h"
 #include "nt_simple.h"
 
 static void *move(void *d, const void *s, size_t n, pmem_flush_fn *flush)

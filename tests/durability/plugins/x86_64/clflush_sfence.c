@@ -3,7 +3,7 @@
  * but on AMD only MFENCE orders CLFLUSH, so lines are not yet durable
  * when the drain returns.  pmem-check must fail it on an Intel machine as
  * well (the AMD rule is run everywhere). */
-#include "plugin.h"
+#include "../plugin.h"
 #include "flush_lines.h"
 #include "pm_prims.h"
 
