@@ -825,8 +825,8 @@ def main():
                     'or x86_64-w64-mingw32 (Windows DLL, tests under\n'
                     'Wine); HOSTS')
     pre, _ = ap.parse_known_args()
+    target = Host(pre.host, pre.cc)     # refuses an unknown host first
     fresh_build_for_host(pre.host)
-    target = Host(pre.host, pre.cc)
     isa_backends = target.backends
     osrow = target.osrow
     ap.set_defaults(backends=','.join(isa_backends))
