@@ -622,34 +622,33 @@ Test(refusal, elf_but_not_loadable)
 	refused_flush(exe, "cannot load");
 }
 
-Test(refusal, no_entry_symbol)
-{
-	refused_flush(plugin("no_entry"), "no entry symbol pmem_backend_entry");
-}
+/* Plugins whose descriptor or entry is broken, each refused for its own
+ * reason while the automatic pair stays. */
+static const struct {
+	const char *plugin, *why;
+} broken_flush[] = {
+	{ "no_entry", "no entry symbol pmem_backend_entry" },
+	{ "entry_null", "pmem_backend_entry returned NULL" },
+	{ "abi99", "declares ABI version 99" },
+	{ "abi0", "declares ABI version 0" },
+	{ "small_size", "descriptor size 16 is smaller" },
+	{ "null_fn", "has a NULL drain function" },
+	{ "half_flush_copy", "has memmove_flush but not memset_flush" },
+	{ "null_name", "has no name" },
+	{ "null_probe", "has no probe" },
+	{ "bad_kind", "unknown kind 7" },
+	{ "entry_data", "pmem_backend_entry is not a function" },
+	{ "reserved_set", "non-zero reserved field" },
+	{ "both_kinds", "flush backend 'both_kinds' has copy functions" },
+	{ "unknown_caps", "declares unknown caps 0x20" },
+};
 
-Test(refusal, entry_returns_null)
+Test(refusal, broken_flush_plugins)
 {
-	refused_flush(plugin("entry_null"), "pmem_backend_entry returned NULL");
-}
-
-Test(refusal, abi_version_newer)
-{
-	refused_flush(plugin("abi99"), "declares ABI version 99");
-}
-
-Test(refusal, abi_version_zero)
-{
-	refused_flush(plugin("abi0"), "declares ABI version 0");
-}
-
-Test(refusal, size_too_small)
-{
-	refused_flush(plugin("small_size"), "descriptor size 16 is smaller");
-}
-
-Test(refusal, null_required_flush_function)
-{
-	refused_flush(plugin("null_fn"), "has a NULL drain function");
+	for (size_t i = 0; i < sizeof(broken_flush) / sizeof(*broken_flush);
+			i++)
+		refused_flush(plugin(broken_flush[i].plugin),
+			      broken_flush[i].why);
 }
 
 /* A copy plugin refused: the automatic pair, the reason said. */
@@ -667,30 +666,9 @@ Test(refusal, null_required_copy_function)
 	refused_copy("null_copy_fn", "has a NULL memset_nt function");
 }
 
-Test(refusal, half_of_the_flush_copy)
-{
-	refused_flush(plugin("half_flush_copy"),
-		      "has memmove_flush but not memset_flush");
-}
-
 Test(refusal, copy_backend_with_flush_copy)
 {
 	refused_copy("copy_flush_fns", "has flush functions");
-}
-
-Test(refusal, null_name)
-{
-	refused_flush(plugin("null_name"), "has no name");
-}
-
-Test(refusal, null_probe)
-{
-	refused_flush(plugin("null_probe"), "has no probe");
-}
-
-Test(refusal, wrong_kind)
-{
-	refused_flush(plugin("bad_kind"), "unknown kind 7");
 }
 
 Test(refusal, broken_plugin_found_by_name)
@@ -993,28 +971,6 @@ Test(refusal, dev_stdin_is_not_read)
 	refused_flush("/dev/stdin", "not a regular file");
 	refused_flush("/dev/null", "not a regular file");
 	refused_flush("/tmp", "not a regular file");
-}
-
-Test(refusal, entry_exported_as_data)
-{
-	refused_flush(plugin("entry_data"), "pmem_backend_entry is not a "
-			"function");
-}
-
-Test(refusal, reserved_fields_must_be_zero)
-{
-	refused_flush(plugin("reserved_set"), "non-zero reserved field");
-}
-
-Test(refusal, flush_backend_with_copy_pointers)
-{
-	refused_flush(plugin("both_kinds"), "flush backend 'both_kinds' has "
-			"copy functions");
-}
-
-Test(refusal, unknown_capability_bits)
-{
-	refused_flush(plugin("unknown_caps"), "declares unknown caps 0x20");
 }
 
 Test(refusal, cpu_needs_checked_before_the_probe)
