@@ -5,8 +5,9 @@
 # refusal), or "no pair beats the automatic choice beyond the noise".
 # `--save FILE` writes a machine profile that a plain program and
 # pmem-info then apply with PMEM_PROFILE=FILE; a hand-edited profile with
-# another pair is applied too; --save refuses under PMEM_BACKEND, and a
-# set-uid program reads no profile.  No timing is asserted.
+# another pair is applied too; --save refuses under PMEM_BACKEND and
+# says when start-up would ignore what it wrote (a directory others may
+# write); a set-uid program reads no profile.  No timing is asserted.
 # Ends with "calibrate: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -130,6 +131,15 @@ out=$(PMEM_BACKEND=clflush PMEM_PROFILE=0 build/pmem-info --calibrate --quick --
 rc=$?
 [ "$rc" = 2 ] && [ ! -e "$tmp/no" ] && printf '%s\n' "$out" | grep -q "PMEM_BACKEND is set" &&
 	ok "--save refuses under PMEM_BACKEND" || bad "--save under PMEM_BACKEND: $rc $out"
+# A directory others may write (not sticky): the file is written, but
+# start-up would ignore it, and --save says so instead of "saved".
+mkdir "$tmp/open" && chmod 0777 "$tmp/open"
+out=$($clean_env build/pmem-info --calibrate --quick --save "$tmp/open/p" 2>&1)
+rc=$?
+[ "$rc" = 2 ] && printf '%s\n' "$out" | grep -q "written, but the library will not apply it: .*its directory is writable by its group or others" &&
+	! printf '%s\n' "$out" | grep -q '^saved: ' &&
+	ok "--save into a directory others may write says it will be ignored" ||
+	bad "--save into a 0777 directory: $rc $out"
 out=$(PMEM_PROFILE=$prof build/pmem-info --calibrate --quick 2>&1)
 [ $? = 2 ] && printf '%s\n' "$out" | grep -q "PMEM_PROFILE=0" &&
 	ok "--calibrate refuses while a profile is in use" || bad "calibrate with a profile: $out"

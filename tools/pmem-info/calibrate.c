@@ -277,17 +277,19 @@ static int read_check_text(const char *path, char *buf, size_t size,
 	return 0;
 }
 
+static const char *check_path;	/* what PMEM_PROFILE names in the check */
+
 static const char *check_env(const char *name, void *ctx)
 {
 	(void)ctx;
-	return strcmp(name, "PMEM_PROFILE") == 0 ? "(the new profile)" :
-		getenv(name);
+	return strcmp(name, "PMEM_PROFILE") == 0 ? check_path : getenv(name);
 }
 
 /* 0 when the library, reading text at start-up here, would apply it as
- * the choice k; else -1 with its reason in why. */
-static int library_takes(const char *text, const struct cand *k, char *why,
-		size_t n)
+ * the choice k; else -1 with its reason in why.  text NULL: the file at
+ * path as written, read as start-up reads it (its owner, its directory). */
+static int library_takes(const char *path, const char *text,
+		const struct cand *k, char *why, size_t n)
 {
 	struct pmem_select_in in = {
 		.cpu = cpu,
@@ -299,11 +301,12 @@ static int library_takes(const char *text, const struct cand *k, char *why,
 	static struct pmem_profile_state st;
 	pmem_select_backends(&in, &sel);
 	check_text = text;
+	check_path = text ? "(the new profile)" : path;
 	struct pmem_profile_in pin = {
 		.sel = &in,
 		.stepping = pmem_cpu_stepping(),
 		.default_path = NULL,
-		.read = read_check_text,
+		.read = text ? read_check_text : pmem_os_read_conf,
 	};
 	pmem_profile_apply(&pin, &sel, &st);
 	const struct pmem_backend_choice *c = &sel.choice;
@@ -334,13 +337,19 @@ static int save(const char *path, const struct cand *k, double ratio,
 			"in %d bytes\n", PMEM_PROFILE_MAX);
 		return 2;
 	}
-	if (library_takes(text, k, why, sizeof(why)) != 0) {
+	if (library_takes(path, text, k, why, sizeof(why)) != 0) {
 		fprintf(stderr, "pmem-info: --save: not written, the library "
 			"would not apply it: %s\n", why);
 		return 2;
 	}
 	if (info_write_profile(path, text, why, sizeof(why)) != 0) {
 		fprintf(stderr, "pmem-info: --save: %s\n", why);
+		return 2;
+	}
+	/* Only the file as written shows its owner and its directory. */
+	if (library_takes(path, NULL, k, why, sizeof(why)) != 0) {
+		fprintf(stderr, "pmem-info: --save: written, but the library "
+			"will not apply it: %s\n", why);
 		return 2;
 	}
 	printf("saved: %s (%s,%s threshold %zu, short copies %s; %s)\n", path,
