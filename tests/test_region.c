@@ -623,19 +623,11 @@ Test(region, names)
 	cr_expect_eq(small[9], 'x');
 }
 
-/* Device DAX laid out as the CXL guest shows it (dax0.1 in nd region0
- * below the nvdimm-bridge), /dev/zero standing for /dev/dax0.1: size,
- * alignment and region are read, the mapping works, and deep persist
- * reads the read-only deep_flush without writing it. */
-Test(region, devdax_in_a_cxl_region, .init = setup, .fini = teardown)
+/* Makes the device DAX directory d the character device 1:5: its
+ * subsystem is bus/dax and /dev/char/1:5 links to it, as sysfs has them. */
+static void dax_char_device(const char *d)
 {
-	char dir[4096], d[4200], p[4400], link[4096];
-	bus(CXL_BUS, "CXL\n");
-	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
-	snprintf(d, sizeof(d), "%s/dax0.1/dax0.1", dir);
-	cr_assert_eq(mkdirs(d), 0);
-	put(d, "size", "130023424\n");
-	put(d, "align", "2097152\n");
+	char p[4400], link[4096];
 	snprintf(p, sizeof(p), "%s/bus/dax", root);
 	cr_assert_eq(mkdirs(p), 0);
 	snprintf(p, sizeof(p), "%s/subsystem", d);
@@ -645,6 +637,22 @@ Test(region, devdax_in_a_cxl_region, .init = setup, .fini = teardown)
 	cr_assert_eq(mkdirs(p), 0);
 	snprintf(p, sizeof(p), "%s/dev/char/1:5", root);
 	cr_assert_eq(symlink(d, p), 0);
+}
+
+/* Device DAX laid out as the CXL guest shows it (dax0.1 in nd region0
+ * below the nvdimm-bridge), /dev/zero standing for /dev/dax0.1: size,
+ * alignment and region are read, the mapping works, and deep persist
+ * reads the read-only deep_flush without writing it. */
+Test(region, devdax_in_a_cxl_region, .init = setup, .fini = teardown)
+{
+	char dir[4096], d[4200];
+	bus(CXL_BUS, "CXL\n");
+	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
+	snprintf(d, sizeof(d), "%s/dax0.1/dax0.1", dir);
+	cr_assert_eq(mkdirs(d), 0);
+	put(d, "size", "130023424\n");
+	put(d, "align", "2097152\n");
+	dax_char_device(d);
 
 	struct pmem_devdax dd;
 	cr_assert_eq(pmem_devdax_info(makedev(1, 5), &dd), 0, "%s",
@@ -673,21 +681,13 @@ Test(region, devdax_in_a_cxl_region, .init = setup, .fini = teardown)
 Test(region, devdax_in_a_virtio_region_is_not_pmem, .init = setup,
 		.fini = teardown)
 {
-	char dir[4096], d[4200], p[4400], link[4096];
+	char dir[4096], d[4200];
 	bus(VIRTIO_BUS, "virtio-pmem\n");
 	region(VIRTIO_BUS, 0, NULL, NULL, dir, sizeof(dir));
 	snprintf(d, sizeof(d), "%s/dax0.0/dax0.0", dir);
 	cr_assert_eq(mkdirs(d), 0);
 	put(d, "size", "8388608\n");
-	snprintf(p, sizeof(p), "%s/bus/dax", root);
-	cr_assert_eq(mkdirs(p), 0);
-	snprintf(p, sizeof(p), "%s/subsystem", d);
-	snprintf(link, sizeof(link), "%s/bus/dax", root);
-	cr_assert_eq(symlink(link, p), 0);
-	snprintf(p, sizeof(p), "%s/dev/char", root);
-	cr_assert_eq(mkdirs(p), 0);
-	snprintf(p, sizeof(p), "%s/dev/char/1:5", root);
-	cr_assert_eq(symlink(d, p), 0);
+	dax_char_device(d);
 	struct pmem_devdax dd;
 	cr_assert_eq(pmem_devdax_info(makedev(1, 5), &dd), 0);
 	cr_expect_eq(dd.async, 1);
