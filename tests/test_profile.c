@@ -559,45 +559,33 @@ Test(profile, other_cpu_features)
 
 /* ---- what it asks for ------------------------------------------------ */
 
-Test(profile, nop_without_eadr)
-{
-	const char *const e[] = { "flush=nop", NULL };
-	make(&zen4, e);
-	IGNORED(run("/fake/p", NULL), "flush 'nop' is only durable where the "
-			"CPU caches are persistent (eADR)");
-}
+/* Each line, put into a profile of this CPU, makes it ignored for the
+ * reason given: it asks for what the automatic rules would not accept as
+ * durable here, or for something that is not a linked-in backend. */
+static const struct {
+	const char *line, *why;
+} not_acceptable[] = {
+	{ "flush=nop", "flush 'nop' is only durable where the CPU caches are "
+		"persistent (eADR)" },
+	{ "flush=msync-fallback", "writes back no cache lines" },
+	{ "flush=/tmp/evil.so", "is not a backend name (a profile never "
+		"names a file)" },
+	{ "copy=../backends/x", "is not a backend name" },
+	{ "flush=vendor-flush", "flush 'vendor-flush' is not a linked-in "
+		"flush backend (a profile never loads a plugin)" },
+	{ "copy=nt-quantum", "copy 'nt-quantum' is not a linked-in copy "
+		"backend" },
+	{ "copy=clwb", "not a linked-in copy backend" },	/* wrong kind */
+};
 
-Test(profile, msync_fallback_writes_back_nothing)
+Test(profile, what_it_may_not_choose)
 {
-	const char *const e[] = { "flush=msync-fallback", NULL };
-	make(&zen4, e);
-	IGNORED(run("/fake/p", NULL), "writes back no cache lines");
-}
-
-Test(profile, a_plugin_by_path)
-{
-	const char *const e[] = { "flush=/tmp/evil.so", NULL };
-	make(&zen4, e);
-	IGNORED(run("/fake/p", NULL), "is not a backend name (a profile never "
-			"names a file)");
-	const char *const e2[] = { "copy=../backends/x", NULL };
-	make(&zen4, e2);
-	IGNORED(run("/fake/p", NULL), "is not a backend name");
-}
-
-Test(profile, a_plugin_by_name_or_an_unknown_backend)
-{
-	const char *const e[] = { "flush=vendor-flush", NULL };
-	make(&zen4, e);
-	IGNORED(run("/fake/p", NULL), "flush 'vendor-flush' is not a linked-in "
-			"flush backend (a profile never loads a plugin)");
-	const char *const e2[] = { "copy=nt-quantum", NULL };
-	make(&zen4, e2);
-	IGNORED(run("/fake/p", NULL), "copy 'nt-quantum' is not a linked-in "
-			"copy backend");
-	const char *const e3[] = { "copy=clwb", NULL };	/* the wrong kind */
-	make(&zen4, e3);
-	IGNORED(run("/fake/p", NULL), "not a linked-in copy backend");
+	for (size_t i = 0; i < sizeof(not_acceptable) /
+			sizeof(*not_acceptable); i++) {
+		const char *const e[] = { not_acceptable[i].line, NULL };
+		make(&zen4, e);
+		IGNORED(run("/fake/p", NULL), not_acceptable[i].why);
+	}
 }
 
 Test(profile, a_backend_this_cpu_cannot_run)
