@@ -13,48 +13,17 @@
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "select.h"
+#include "select_fake.h"
 
-static void f_flush(const void *a, size_t n) { (void)a; (void)n; }
-static void f_drain(void) { }
-static void *f_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
-{
-	(void)s; (void)n; (void)f;
-	return d;
-}
-static void *f_set(void *d, int c, size_t n, pmem_flush_fn *f)
-{
-	(void)c; (void)n; (void)f;
-	return d;
-}
-
-/* The probes of backends/ppc64/ and backends/temporal.c. */
-static int p_ps(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_ARCH_3_1) != 0;
-}
-static int p_st(const struct pmem_cpu *cpu)
-{
-	return (cpu->features & PMEM_CPU_DCBST) != 0;
-}
-static int p_any(const struct pmem_cpu *cpu) { (void)cpu; return 1; }
-
-#define FLUSH(nm, pr, needs, cp) { .abi_version = 2, \
-	.size = sizeof(struct pmem_backend), .name = nm, \
-	.kind = PMEM_BACKEND_FLUSH, .probe = pr, .flush = f_flush, \
-	.drain = f_drain, .cpu_needs = needs, .caps = cp }
-#define COPY(nm, pr) { .abi_version = 2, .size = sizeof(struct pmem_backend), \
-	.name = nm, .kind = PMEM_BACKEND_COPY, .probe = pr, \
-	.memmove_nt = f_move, .memset_nt = f_set }
-
-/* In the order configure.py links them in. */
+/* The ppc64 descriptors' facts, in the order configure.py links them in. */
 static const struct pmem_backend fake[] = {
-	FLUSH("dcbstps", p_ps, PMEM_CPU_ARCH_3_1, 0),
-	FLUSH("dcbst", p_st, PMEM_CPU_DCBST, 0),
-	FLUSH("msync-fallback", p_any, 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
+	FAKE_FLUSH("dcbstps", PMEM_CPU_ARCH_3_1, 0),
+	FAKE_FLUSH("dcbst", PMEM_CPU_DCBST, 0),
+	FAKE_FLUSH("msync-fallback", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
 			PMEM_BACKEND_CAP_NO_NT | PMEM_BACKEND_CAP_PAGE_CACHE),
-	FLUSH("nop", p_any, 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
+	FAKE_FLUSH("nop", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
 			PMEM_BACKEND_CAP_EADR_ONLY),
-	COPY("temporal", p_any),
+	FAKE_COPY("temporal", 0),
 };
 static const struct pmem_backend *const all[] = {
 	&fake[0], &fake[1], &fake[2], &fake[3], &fake[4], NULL,
@@ -65,51 +34,13 @@ static const struct pmem_cpu p10 = {
 	PMEM_CPU_DCBST | PMEM_CPU_ARCH_3_1, "", 0, 0 };
 static const struct pmem_cpu p9 = { PMEM_CPU_DCBST, "", 0, 0 };
 
-static const char *vars[8];
-
-static const char *fake_env(const char *name, void *ctx)
+static void use_fakes(void)
 {
-	(void)ctx;
-	size_t n = strlen(name);
-	for (int i = 0; vars[i]; i++)
-		if (strncmp(vars[i], name, n) == 0 && vars[i][n] == '=')
-			return vars[i] + n + 1;
-	return NULL;
+	fake_backends = all;
+	fake_plugin_dir = "/nonexistent";
 }
 
-static struct pmem_selection sel;
-
-static const struct pmem_backend_choice *choose(const struct pmem_cpu *cpu,
-		int auto_flush, ...)
-{
-	va_list ap;
-	int i = 0;
-	va_start(ap, auto_flush);
-	for (const char *v; (v = va_arg(ap, const char *)) != NULL && i < 7;)
-		vars[i++] = v;
-	va_end(ap);
-	vars[i] = NULL;
-	struct pmem_select_in in = {
-		.cpu = cpu,
-		.env = fake_env,
-		.backends = all,
-		.auto_flush = auto_flush,
-		.plugin_dir = "/nonexistent",
-	};
-	pmem_select_backends(&in, &sel);
-	return &sel.choice;
-}
-
-#define NAMES(c, f, cp) do { \
-	cr_assert_str_eq((c)->flush->name, f, "flush %s, reason: %s", \
-			(c)->flush->name, (c)->flush_reason); \
-	cr_assert_str_eq((c)->copy->name, cp, "copy %s, reason: %s", \
-			(c)->copy->name, (c)->copy_reason); \
-} while (0)
-#define HAS_TEXT(s, t) cr_assert((s) != NULL && strstr((s), (t)) != NULL, \
-		"expected \"%s\" in \"%s\"", (t), (s) ? (s) : "(null)")
-#define NO_TEXT(s, t) cr_assert((s) == NULL || strstr((s), (t)) == NULL, \
-		"did not expect \"%s\" in \"%s\"", (t), (s))
+TestSuite(ppc_choice, .init = use_fakes);
 
 Test(ppc_choice, isa_3_1_gets_dcbstps)
 {
@@ -191,8 +122,16 @@ Test(ppc_choice, feature_names)
 Test(ppc_choice, flush_instruction_for_deep_flush)
 {
 	vars[0] = NULL;
+	fake_vars = vars;
 	cr_assert_eq(pmem_select_flush_instruction(all, &p10, fake_env, NULL),
 			&fake[0]);
 	cr_assert_eq(pmem_select_flush_instruction(all, &p9, fake_env, NULL),
 			&fake[1]);
+}
+
+/* The fake table has the facts of the descriptors linked in here. */
+Test(ppc_choice, fakes_have_the_real_descriptors_facts)
+{
+	/* msync-fallback and nop are linked in on every ISA */
+	cr_assert_geq(fakes_match_linked(all), 2);
 }
