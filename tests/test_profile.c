@@ -22,50 +22,10 @@
 #include "os.h"
 #include "profile.h"
 #include "select.h"
+#include "select_fake_x86.h"
 
-/* ---- fake backends and CPUs ------------------------------------------ */
+/* ---- fake CPUs (the backends: select_fake_x86.h) ---------------------- */
 
-static void f_flush(const void *a, size_t n) { (void)a; (void)n; }
-static void f_drain(void) { }
-static void *f_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
-{
-	(void)s; (void)n; (void)f;
-	return d;
-}
-static void *f_set(void *d, int c, size_t n, pmem_flush_fn *f)
-{
-	(void)c; (void)n; (void)f;
-	return d;
-}
-static int p_any(const struct pmem_cpu *cpu) { (void)cpu; return 1; }
-
-#define FLUSH(nm, needs, cp) { .abi_version = 2, \
-	.size = sizeof(struct pmem_backend), .name = nm, \
-	.kind = PMEM_BACKEND_FLUSH, .probe = p_any, .flush = f_flush, \
-	.drain = f_drain, .cpu_needs = needs, .caps = cp }
-#define COPY(nm, needs) { .abi_version = 2, \
-	.size = sizeof(struct pmem_backend), .name = nm, \
-	.kind = PMEM_BACKEND_COPY, .probe = p_any, .memmove_nt = f_move, \
-	.memset_nt = f_set, .cpu_needs = needs }
-
-#define AVX2 (PMEM_CPU_AVX | PMEM_CPU_AVX2)
-#define AVX512 (PMEM_CPU_AVX512F | PMEM_CPU_AVX512BW | PMEM_CPU_AVX512VL)
-static const struct pmem_backend fake[] = {
-	FLUSH("clflush", PMEM_CPU_CLFLUSH, PMEM_BACKEND_CAP_ORDERED_FLUSH),
-	FLUSH("clflushopt", PMEM_CPU_CLFLUSHOPT, 0),
-	FLUSH("clwb", PMEM_CPU_CLWB, 0),
-	FLUSH("msync-fallback", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
-			PMEM_BACKEND_CAP_NO_NT | PMEM_BACKEND_CAP_PAGE_CACHE),
-	FLUSH("nop", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
-			PMEM_BACKEND_CAP_EADR_ONLY),
-	COPY("nt-sse2", PMEM_CPU_SSE2),
-	COPY("nt-avx", AVX2),
-	COPY("nt-avx512", AVX512),
-};
-static const struct pmem_backend *const all[] = {
-	&fake[0], &fake[1], &fake[2], &fake[3], &fake[4], &fake[5], &fake[6],
-	&fake[7], NULL,
-};
 #define B(name) (find_fake(name))
 static const struct pmem_backend *find_fake(const char *name)
 {
@@ -75,8 +35,6 @@ static const struct pmem_backend *find_fake(const char *name)
 	return NULL;
 }
 
-#define BASE (PMEM_CPU_SSE2 | PMEM_CPU_CLFLUSH)
-#define FLUSHES (PMEM_CPU_CLFLUSHOPT | PMEM_CPU_CLWB)
 static const struct pmem_cpu zen4 = {
 	BASE | AVX2 | AVX512 | FLUSHES, "AuthenticAMD", 0x19, 0x11 };
 static const struct pmem_cpu zen3 = {
@@ -84,18 +42,6 @@ static const struct pmem_cpu zen3 = {
 #define STEPPING 1
 
 /* ---- fake environment and file --------------------------------------- */
-
-static const char *vars[16];
-
-static const char *fake_env(const char *name, void *ctx)
-{
-	(void)ctx;
-	size_t n = strlen(name);
-	for (int i = 0; vars[i]; i++)
-		if (strncmp(vars[i], name, n) == 0 && vars[i][n] == '=')
-			return vars[i] + n + 1;
-	return NULL;
-}
 
 static char file[PMEM_PROFILE_MAX * 2];
 static size_t file_len;
@@ -164,7 +110,6 @@ static void make(const struct pmem_cpu *cpu, const char *const *edits)
 					lines[i]);
 }
 
-static struct pmem_selection sel;
 static struct pmem_profile_state st;
 static const struct pmem_cpu *cur_cpu;
 static int cur_eadr, cur_privileged;

@@ -22,36 +22,12 @@
 #include "os.h"
 #include "select.h"
 #include "select_fake.h"
+#include "select_fake_x86.h"
 #include "test_plugin_util.h"
 
 #define DEFAULT_WHY "default order (widest first): not measured on this CPU"
 
-/* ---- fake backends: the x86-64 descriptors' facts, dummy functions -- */
-
-static const struct pmem_backend fake[] = {
-	FAKE_FLUSH("clflush", PMEM_CPU_CLFLUSH, PMEM_BACKEND_CAP_ORDERED_FLUSH),
-	FAKE_FLUSH("clflushopt", PMEM_CPU_CLFLUSHOPT, 0),
-	FAKE_FLUSH("clwb", PMEM_CPU_CLWB, 0),
-	FAKE_FLUSH("msync-fallback", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
-			PMEM_BACKEND_CAP_NO_NT | PMEM_BACKEND_CAP_PAGE_CACHE),
-	FAKE_FLUSH("nop", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
-			PMEM_BACKEND_CAP_EADR_ONLY),
-	FAKE_COPY("nt-sse2", PMEM_CPU_SSE2),
-	FAKE_COPY("nt-avx", PMEM_CPU_AVX | PMEM_CPU_AVX2),
-	FAKE_COPY("nt-avx512", PMEM_CPU_AVX512F | PMEM_CPU_AVX512BW |
-			PMEM_CPU_AVX512VL),
-};
-static const struct pmem_backend *const all[] = {
-	&fake[0], &fake[1], &fake[2], &fake[3], &fake[4], &fake[5], &fake[6],
-	&fake[7], NULL,
-};
-
 /* ---- fake CPUs ------------------------------------------------------- */
-
-#define BASE (PMEM_CPU_SSE2 | PMEM_CPU_CLFLUSH)
-#define AVX2 (PMEM_CPU_AVX | PMEM_CPU_AVX2)
-#define AVX512 (PMEM_CPU_AVX512F | PMEM_CPU_AVX512BW | PMEM_CPU_AVX512VL)
-#define FLUSHES (PMEM_CPU_CLFLUSHOPT | PMEM_CPU_CLWB)
 
 static const struct pmem_cpu intel_avx512 = {
 	BASE | AVX2 | AVX512 | FLUSHES, "GenuineIntel", 6, 0x55 };
