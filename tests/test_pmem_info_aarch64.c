@@ -11,31 +11,9 @@
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "select.h"
-#include "test_plugin_util.h"
+#include "pmem_info_run.h"
 
-static char info[PATH_MAX + 32];
-static struct run_out r;
-
-static void setup(void)
-{
-	snprintf(info, sizeof(info), "%s/../pmem-info", test_dir());
-	cr_assert_eq(access(info, X_OK), 0, "%s not built", info);
-}
-
-TestSuite(pmem_info_aarch64, .init = setup);
-
-static const char *run(const char *const vars[])
-{
-	char *argv[] = { info, NULL };
-	cr_assert_eq(run_env(argv, vars, &r), 0);
-	cr_assert_eq(r.status, 0, "pmem-info exit %d: %s", r.status, r.err);
-	return r.out;
-}
-
-static int has(const char *out, const char *text)
-{
-	return strstr(out, text) != NULL;
-}
+TestSuite(pmem_info_aarch64, .init = find_pmem_info);
 
 Test(pmem_info_aarch64, features_and_choice)
 {
