@@ -174,8 +174,6 @@ static const struct pmem_backend *find_static(const struct sel *s,
 	return NULL;
 }
 
-/* A known backend of the other instruction set: it is never linked in
- * here, so saying so would only be noise in the reasons. */
 static int usable(const struct sel *s, const struct pmem_backend *b)
 {
 	return pmem_select_usable(b, s->in->cpu);
