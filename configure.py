@@ -34,12 +34,11 @@ TOP = os.path.dirname(os.path.abspath(__file__))
 
 # ---- the host table: OS, instruction set, compiler, test runner --------
 
-def B(src, flags=(), needs_os=False):
-    """A backend row: its source, the instruction-set flags only that file
-    gets, and needs_os: it calls the library's OS layer (pmem_os_*), so a
-    plugin of it works only where a plugin's undefined symbols resolve
-    from the loaded library (OSES[...]['plugins_see_library'])."""
-    return (src, list(flags), needs_os)
+def B(src, flags=()):
+    """A backend row: its source and the instruction-set flags only that
+    file gets.  Every backend is also built as a plugin: one that needs the
+    OS asks the library's services (libpmem_backend.h, attach)."""
+    return (src, list(flags))
 
 
 # Backend name -> row, per instruction set, in the order the static table
@@ -48,7 +47,7 @@ X86_BACKENDS = {
     'clflush': B('backends/x86_64/clflush.c'),
     'clflushopt': B('backends/x86_64/clflushopt.c', ['-mclflushopt']),
     'clwb': B('backends/x86_64/clwb.c', ['-mclwb']),
-    'msync-fallback': B('backends/msync_fallback.c', needs_os=True),
+    'msync-fallback': B('backends/msync_fallback.c'),
     'nop': B('backends/nop.c'),
     'nt-sse2': B('backends/x86_64/nt_sse2.c'),
     'nt-avx': B('backends/x86_64/nt_avx.c', ['-mavx', '-mavx2']),
@@ -58,7 +57,7 @@ X86_BACKENDS = {
 AARCH64_BACKENDS = {
     'dc-cvap': B('backends/aarch64/dc_cvap.c'),
     'dc-cvac': B('backends/aarch64/dc_cvac.c'),
-    'msync-fallback': B('backends/msync_fallback.c', needs_os=True),
+    'msync-fallback': B('backends/msync_fallback.c'),
     'nop': B('backends/nop.c'),
     'temporal': B('backends/temporal.c'),
 }
@@ -66,7 +65,7 @@ AARCH64_BACKENDS = {
 PPC64_BACKENDS = {
     'dcbstps': B('backends/ppc64/dcbstps.c'),
     'dcbst': B('backends/ppc64/dcbst.c'),
-    'msync-fallback': B('backends/msync_fallback.c', needs_os=True),
+    'msync-fallback': B('backends/msync_fallback.c'),
     'nop': B('backends/nop.c'),
     'temporal': B('backends/temporal.c'),
 }
@@ -95,7 +94,6 @@ OSES = {
                  '-Wl,--version-script=core/libpmem.map -o $out $in $libs',
         'plugin_cmd': '$cc -shared $ldflags -o $out $in',
         'exe_cmd': '$cc $ldflags -o $out $in $libs $xlibs',
-        'plugins_see_library': True,    # dlopen resolves against it
         'lib_defs': [],
         'profile': True,                # core/profile.h: a machine profile
         # what each variant builds: shared and static library, plugins
@@ -113,9 +111,6 @@ OSES = {
                  '-Wl,--out-implib,$implib $libs',
         'plugin_cmd': '$cc -shared -o $out $in -static',
         'exe_cmd': '$cc -o $out $in $xlibs $libs',
-        # A DLL resolves every symbol when it is linked: a backend that
-        # calls the library (needs_os) is no plugin here.
-        'plugins_see_library': False,
         'lib_defs': ['-DPMEM_LIBRARY_BUILD'],   # dllexport (libpmem.h)
         'profile': False,
         # build/check: the static library pmem-check.exe links, whose
@@ -896,7 +891,7 @@ def main():
                 [table]:
             objs += n.build(objname(vdir, s), 'cc', [s], vflags=lf)
         for b in static:
-            src, isa, _ = isa_backends[b]
+            src, isa = isa_backends[b]
             objs += n.build(objname(vdir, src), 'cc', [src],
                             vflags=' '.join(vflags + isa))
         if 'shared' in builds:
@@ -906,9 +901,7 @@ def main():
         if 'plugins' not in builds:
             continue
         # Plugins: the same backend sources, built to be dlopen'd.
-        for b, (src, isa, needs_os) in isa_backends.items():
-            if needs_os and not osrow['plugins_see_library']:
-                continue
+        for b, (src, isa) in isa_backends.items():
             o = n.build(objname(vdir, src, '.plugin'), 'cc', [src],
                         vflags=' '.join(vflags + isa +
                                         ['-DPMEM_BACKEND_PLUGIN']))

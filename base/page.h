@@ -2,8 +2,8 @@
  * page.h -- the page size, from one source: the OS layer's
  * pmem_os_page_size(), unless a test injected another (64 KiB, as AArch64
  * kernels of RHEL and Ampere use, on a 4 KiB test machine).  Everything
- * that rounds to pages (msync, the check model through pm_msync, the
- * is_pmem registry) asks here.
+ * that rounds to pages (msync, and so the pages the check model counts
+ * durable; the is_pmem registry) asks here.
  */
 #ifndef PMEM_PAGE_H
 #define PMEM_PAGE_H 1

@@ -431,8 +431,8 @@ HOT PMEM_EXPORT void pmem_check_record(enum pm_event ev, const void *addr,
 		a &= ~(uintptr_t)(PM_LINE - 1);
 		e = a + PM_LINE;
 		break;
-	case PM_EV_MSYNC:	/* whole pages: pm_msync records what it
-				 * gave msync */
+	case PM_EV_MSYNC:	/* whole pages: core/msync.c records what
+				 * it gave the OS */
 		if (!len)
 			return;
 		break;

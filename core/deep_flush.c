@@ -18,6 +18,7 @@
 #include "devdax.h"
 #include "err.h"
 #include "export.h"
+#include "msync.h"
 #include "ops.h"
 #include "pm_prims.h"
 #include "registry.h"
@@ -31,7 +32,7 @@ static int msync_part(uintptr_t start, uintptr_t end)
 {
 	if (start >= end)
 		return 0;
-	if (pm_msync((const void *)start, end - start) != 0) {
+	if (pmem_msync_pages((const void *)start, end - start) != 0) {
 		pmem_err_errno(errno, "msync %p, %zu bytes", (void *)start,
 				(size_t)(end - start));
 		return -1;

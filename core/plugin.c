@@ -19,6 +19,7 @@
 #include "export.h"
 #include "os.h"
 #include "plugin.h"
+#include "services.h"
 
 /* The function pointer of the other kind must be NULL: a descriptor that
  * fills both is a mistake the author should hear about. */
@@ -206,6 +207,7 @@ int pmem_plugin_open(const char *path, const struct pmem_backend **out,
 			snprintf(why, sizeof(why), "%s returned NULL",
 					PMEM_BACKEND_ENTRY_SYMBOL);
 		} else if (take_copy(p, b, why, sizeof(why)) == 0) {
+			pmem_backend_attach(&p->desc);	/* before its probe */
 			*out = &p->desc;
 			if (handle)
 				*handle = p;

@@ -22,6 +22,7 @@
 #include "ops.h"
 #include "profile.h"
 #include "select.h"
+#include "services.h"
 
 /* Safe before the constructor: CLFLUSH and temporal copies. */
 struct pmem_ops pmem_ops = {
@@ -41,6 +42,7 @@ static struct pmem_profile_state profile_state;
 /* Two steps, so a probe may ask for the CPU while the choice is made. */
 static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_once_t attach_once = PTHREAD_ONCE_INIT;
 /* Set while this thread is choosing: a probe or entry function that asks
  * for the choice gets `in_progress` instead of waiting on itself. */
 static __thread int choosing;
@@ -91,12 +93,20 @@ static void detect_cpu(void)
 	pmem_cpu_detect(&cpu);
 }
 
+/* Before any probe runs or any caller gets a descriptor. */
+static void attach_static(void)
+{
+	for (unsigned k = 0; pmem_static_backends[k]; k++)
+		pmem_backend_attach(pmem_static_backends[k]);
+}
+
 static void init(void)
 {
 	/* Start-up must not leave errno to main (no /sys/bus/nd: ENOENT, a
 	 * refused plugin: EINVAL). */
 	int saved_errno = errno;
 	pthread_once(&cpu_once, detect_cpu);
+	pthread_once(&attach_once, attach_static);
 	choosing = 1;
 	struct pmem_select_in in = {
 		.cpu = &cpu,
@@ -167,6 +177,7 @@ PMEM_EXPORT const struct pmem_cpu *pmem_backend_get_cpu(void)
 
 PMEM_EXPORT const struct pmem_backend *pmem_backend_get_static(unsigned i)
 {
+	pthread_once(&attach_once, attach_static);
 	for (unsigned k = 0; pmem_static_backends[k]; k++)
 		if (k == i)
 			return pmem_static_backends[k];

@@ -29,7 +29,7 @@
 extern "C" {
 #endif
 
-#define PMEM_BACKEND_ABI_VERSION 3
+#define PMEM_BACKEND_ABI_VERSION 4
 
 /* Name of the function a plugin exports; see pmem_backend_entry_fn. */
 #define PMEM_BACKEND_ENTRY_SYMBOL "pmem_backend_entry"
@@ -102,6 +102,21 @@ struct pmem_cpu {
 /* Writes back every cache line that overlaps [addr, addr + len). */
 typedef void pmem_flush_fn(const void *addr, size_t len);
 
+/*
+ * What the library lends a backend that needs the operating system
+ * (version 4, see attach): through it a plugin reaches the OS as the
+ * library does, so it links against neither and builds the same on every
+ * OS.  It grows only at its end; `size` says how much there is.
+ */
+struct pmem_backend_services {
+	uint32_t size;		/* sizeof(struct pmem_backend_services) */
+	uint32_t reserved;	/* zero */
+	/* Writes the pages covering [addr, addr + len) to storage and waits
+	 * (msync(MS_SYNC); FlushViewOfFile and FlushFileBuffers on Windows),
+	 * rounding to the OS page.  0, or -1 with errno (ENOMEM: not mapped). */
+	int (*msync)(const void *addr, size_t len);
+};
+
 struct pmem_backend {
 	/* -- version 1 -- */
 	uint32_t abi_version;	/* PMEM_BACKEND_ABI_VERSION it was built for */
@@ -165,6 +180,16 @@ struct pmem_backend {
 	void *(*memmove_flush)(void *dst, const void *src, size_t len);
 	/* Fills len bytes with (unsigned char)c, same rules.  Returns dst. */
 	void *(*memset_flush)(void *dst, int c, size_t len);
+	/* -- version 4 -- */
+	/*
+	 * Optional.  The library calls it with its services before the first
+	 * probe: for a plugin when pmem_backend_load() or start-up loads it,
+	 * for a linked-in backend at start-up.  The pointer stays valid for
+	 * the life of the process; a second call passes the same one.  A
+	 * backend that cannot work without them refuses in its probe until
+	 * attach has run.
+	 */
+	void (*attach)(const struct pmem_backend_services *services);
 };
 
 /*

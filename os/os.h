@@ -38,9 +38,9 @@ const char *pmem_os_strerror(int err, char *buf, size_t n);
 int pmem_os_unmap(void *addr, size_t len);
 extern const char pmem_os_unmap_name[];
 
-/* Writes the pages covering [addr, addr + len) to storage and waits:
- * msync(MS_SYNC), or FlushViewOfFile plus FlushFileBuffers.  0, or -1
- * with errno. */
+/* Writes the pages [addr, addr + len) to storage and waits: msync(MS_SYNC),
+ * or FlushViewOfFile plus FlushFileBuffers.  addr and len are multiples of
+ * the page size (core/msync.c rounds).  0, or -1 with errno. */
 int pmem_os_msync(const void *addr, size_t len);
 
 /* ---- configuration files (the machine profile) ---- */

@@ -9,7 +9,7 @@
  * proves durability (docs/durability.md).
  *
  * This file holds what every instruction set shares (the event list,
- * temporal stores, msync); the cache maintenance and fences of each ISA
+ * temporal stores); msync is the OS's (core/msync.c records it); the cache maintenance and fences of each ISA
  * are in pm_prims_<isa>.h, included below.  Each ISA header also defines
  * the two names ISA-neutral code (nop, msync-fallback, the core's
  * built-in flush) uses: pm_drain_fence() and pm_flush_line_any().
@@ -17,12 +17,9 @@
 #ifndef PM_PRIMS_H
 #define PM_PRIMS_H 1
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 enum pm_event {
 	PM_EV_STORE,		/* temporal store: lines become dirty */
@@ -71,35 +68,6 @@ static inline void pm_store_fill(void *dst, int c, size_t len)
 {
 	memset(dst, c, len);
 	PM_RECORD(PM_EV_STORE, dst, len);
-}
-
-/* The page size pm_msync rounds to (4 KiB on x86-64; 4, 16 or 64 KiB on
- * AArch64 kernels): in the library and its tests the core's one source
- * (base/page.h, which tests may set); a plugin built alone asks the OS. */
-#ifdef PMEM_BACKEND_PLUGIN
-#define PM_PAGE_SIZE() ((uintptr_t)getpagesize())
-#else
-size_t pmem_page_size(void);
-#define PM_PAGE_SIZE() ((uintptr_t)pmem_page_size())
-#endif
-
-/* msync of the pages covering the range; returns msync's result.  The
- * check build records the pages msync was given, so the model needs no
- * page size of its own. */
-static inline int pm_msync(const void *addr, size_t len)
-{
-	if (!len)
-		return 0;
-	uintptr_t page = PM_PAGE_SIZE();
-	uintptr_t start = (uintptr_t)addr & ~(page - 1);
-	uintptr_t end = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
-	int ret = msync((void *)start, end - start, MS_SYNC);
-#ifdef PMEM_CHECK
-	int saved_errno = errno;	/* the caller reports msync's errno */
-	PM_RECORD(PM_EV_MSYNC, (const void *)start, end - start);
-	errno = saved_errno;
-#endif
-	return ret;
 }
 
 /* The instruction set's cache maintenance and fences. */

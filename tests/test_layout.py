@@ -87,12 +87,7 @@ MACRO_OK = {'include', 'arch', 'arch-isa', 'os', 'os-linux', 'os-windows',
 
 # Known exceptions, each with its reason; a listed file that no longer
 # breaks the rule fails too, so the list only shrinks.
-KNOWN = {
-    ('prims/pm_prims.h', 'os header sys/mman.h'):
-        'pm_msync calls msync itself (issue 18: msync through os.h)',
-    ('prims/pm_prims.h', 'os header unistd.h'):
-        'PM_PAGE_SIZE reads getpagesize (issue 18: page size from os.h)',
-}
+KNOWN = {}
 
 
 def part_of(path):

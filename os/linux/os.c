@@ -74,14 +74,9 @@ int pmem_os_unmap(void *addr, size_t len)
 	return munmap(addr, len);
 }
 
-/* The core calls pm_msync (prims/pm_prims.h), which is msync itself
- * here; this is the same for callers outside the primitives. */
 int pmem_os_msync(const void *addr, size_t len)
 {
-	uintptr_t pg = (uintptr_t)pmem_os_page_size();
-	uintptr_t start = (uintptr_t)addr & ~(pg - 1);
-	uintptr_t end = ((uintptr_t)addr + len + pg - 1) & ~(pg - 1);
-	return len ? msync((void *)start, end - start, MS_SYNC) : 0;
+	return len ? msync((void *)addr, len, MS_SYNC) : 0;
 }
 
 int pmem_os_regular_file(const char *path)

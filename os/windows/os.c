@@ -331,9 +331,7 @@ int pmem_os_msync(const void *addr, size_t len)
 {
 	if (len == 0)
 		return 0;
-	uintptr_t pg = (uintptr_t)pmem_os_page_size();
-	uintptr_t start = (uintptr_t)addr & ~(pg - 1);
-	uintptr_t end = ((uintptr_t)addr + len + pg - 1) & ~(pg - 1);
+	uintptr_t start = (uintptr_t)addr, end = start + len;
 	/* As msync: memory that is not mapped fails ENOMEM; memory that
 	 * is no file's (heap, stack) has nothing to write back. */
 	for (uintptr_t p = start; p < end; ) {

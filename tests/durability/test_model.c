@@ -3,6 +3,7 @@
  * time, through the same primitives the backends use (docs/durability.md).
  */
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -154,7 +155,7 @@ Test(model, msync_makes_its_pages_durable)
 {
 	pm_store_fill(pm + 4096 + 100, 1, 10);
 	pm_store_fill(pm + 8192, 1, 10);
-	cr_assert_eq(pm_msync(pm + 4096 + 4000, 1), 0);	/* page 1 only */
+	cr_assert_eq(pmem_msync(pm + 4096 + 4000, 1), 0);	/* page 1 only */
 	cr_assert_null(check_durable(pm + 4096 + 100, 10));
 	cr_assert_not_null(check_durable(pm + 8192, 10));
 }
@@ -180,10 +181,10 @@ Test(model, page_cache_only_msync_is_durable)
 	pm_nt_store16(pm + 64, _mm_set1_epi8(3));
 	pm_sfence();		/* in the page now, not on storage */
 	cr_assert_eq(check_line(pm + 64), CHECK_DIRTY);
-	cr_assert_eq(pm_msync(pm, 128), 0);
+	cr_assert_eq(pmem_msync(pm, 128), 0);
 	cr_assert_null(check_durable(pm, 128));
 	pm_nt_store16(pm + 128, _mm_set1_epi8(3));
-	cr_assert_eq(pm_msync(pm, 256), 0);	/* WC buffers are not the page */
+	cr_assert_eq(pmem_msync(pm, 256), 0);	/* WC buffers are not the page */
 	cr_assert_eq(check_line(pm + 128), CHECK_WC);
 }
 
@@ -236,6 +237,39 @@ Test(model, check_plugins_record_events)
 	b->flush(pm, 100);
 	b->drain();
 	cr_assert_null(check_durable(pm, 100));
+}
+
+/* msync-fallback reaches the OS through the library's services (version 4
+ * attach): its plugin's msync is the library's, recorded in the same model
+ * with the library's page size.  Before the library attaches it, its probe
+ * refuses, so an unattached copy is never chosen. */
+Test(model, msync_plugin_syncs_through_the_library)
+{
+	const char *path = "build/check/backends/msync-fallback.so";
+	const struct pmem_backend *b;
+
+	if (access(path, R_OK))
+		cr_skip_test("%s not built (run from the source tree)", path);
+	void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	cr_assert_not_null(dl, "%s", dlerror());
+	pmem_backend_entry_fn *entry;
+	*(void **)&entry = dlsym(dl, PMEM_BACKEND_ENTRY_SYMBOL);
+	cr_assert_not_null(entry);
+	const struct pmem_backend *raw = entry();
+	const struct pmem_cpu *cpu = pmem_backend_get_cpu();
+	cr_assert_eq(raw->probe(cpu), 0, "runs with no services attached");
+	cr_assert_eq(pmem_backend_load(path, &b), 0, "%s", pmem_errormsg());
+	cr_assert(pmem_backend_runs(b, cpu));
+	cr_assert_eq(raw->probe(cpu), 1, "the load did not attach the plugin");
+
+	check_set_page_cache(1);	/* only msync makes data durable */
+	pm_store_fill(pm + 4096 + 100, 1, 10);
+	pm_store_fill(pm + 8192, 1, 10);
+	b->flush(pm + 4096 + 4000, 1);	/* page 1 only */
+	b->drain();
+	cr_assert_null(check_durable(pm + 4096 + 100, 10));
+	cr_assert_not_null(check_durable(pm + 8192, 10));
+	dlclose(dl);
 }
 
 /* Bytes a backend writes without the primitives are seen (issue #10

@@ -1,10 +1,9 @@
 /*
  * sys/mman.h for the Windows build only (configure.py puts compat/windows
- * on the include path for x86_64-w64-mingw32): the few calls the shared
- * primitives (prims/pm_prims.h: msync) and the test engines
- * (tests/checkasm.h, check/pmem-check/matrix.c: anonymous mmap, mprotect) and
- * pmem-info --calibrate (madvise) make,
- * on the Win32 API.  msync is the OS layer's (os/os.h).
+ * on the include path for x86_64-w64-mingw32): what the test engines
+ * (tests/checkasm.h, check/pmem-check/matrix.c: anonymous mmap, mprotect)
+ * and pmem-info --calibrate (madvise) call, on the Win32 API.  The library
+ * itself calls the OS only through os/os.h.
  */
 #ifndef PMEM_COMPAT_SYS_MMAN_H
 #define PMEM_COMPAT_SYS_MMAN_H 1
@@ -20,22 +19,6 @@
 #define MAP_PRIVATE 0x02
 #define MAP_ANONYMOUS 0x20
 #define MAP_FAILED ((void *)-1)
-#define MS_SYNC 4
-
-int pmem_os_msync(const void *addr, size_t len);
-
-static inline int msync(void *addr, size_t len, int flags)
-{
-	(void)flags;
-	return pmem_os_msync(addr, len);
-}
-
-/* pm_msync rounds its range to the page size (POSIX getpagesize, which
- * mingw-w64 lacks): 4 KiB on x86-64 Windows. */
-static inline int getpagesize(void)
-{
-	return 4096;
-}
 
 /* Anonymous memory only: what the test engines ask for. */
 static inline void *mmap(void *addr, size_t len, int prot, int flags,
