@@ -66,6 +66,14 @@ static void forced_by_environment(void)
 	run("");
 	CHECK(strstr(out, "flush: clwb (forced by PMEM_BACKEND, plugin)"),
 			"%s", out);
+	/* A plugin that needs the OS: its probe refuses until the library
+	 * has handed it its services (backend ABI 4, attach). */
+	strcpy(strrchr(dll, '/'), "/msync-fallback.dll");
+	SetEnvironmentVariableA("PMEM_BACKEND", dll);
+	run("");
+	CHECK(strstr(out, "flush: msync-fallback (forced by PMEM_BACKEND, "
+			"plugin)") && !strstr(out, "refused"), "%s", out);
+	strcpy(strrchr(dll, '/'), "/clwb.dll");
 	/* issue 20 defect 4: backslashes only, and a drive letter, make a
 	 * path too, not a backend name */
 	strcpy(strrchr(dll, '/'), "\\clwb.dll");
