@@ -162,16 +162,6 @@ CROSS_SKIPPED = {
     'tests/interop/run.sh': 'the PMDK client programs it runs are the '
     "build machine's (x86-64) packages",
 }
-X86_ONLY_SCRIPTS = {
-    'tests/test_pmembench.sh': 'pmembench reads CPUID; no ARM speed is '
-    'measured here',
-    'tests/test_vendor_backend.sh': 'its vendor plugin is the MOVDIR64B '
-    'example',
-    'tests/test_calibrate.sh': 'it expects a copy-order table row, which '
-    'only the x86 non-temporal backends have',
-    'tests/test_bench_clients.sh': "its clients link the build machine's "
-    '(x86-64) PMDK packages',
-}
 
 
 def isa_of(triple):
@@ -187,8 +177,8 @@ def isa_of(triple):
 
 
 def isa_mine(path, isa):
-    """False for a *_<isa>.c file, or a file under a <dir>/ folder, of
-    another instruction set."""
+    """False for a *_<isa>.c or *_<isa>.sh file, or a file under a <dir>/
+    folder, of another instruction set."""
     parts = path.split('/')[:-1]
     for other, row in ISAS.items():
         if row['dir'] in parts and other != isa:
@@ -287,7 +277,7 @@ class Host:
         for s in scripts:
             if self.cross and s in CROSS_SKIPPED:
                 continue
-            if self.isa != 'x86' and s in X86_ONLY_SCRIPTS:
+            if not isa_mine(s, self.isa):     # test_*_x86.sh
                 continue
             out.append(s)
         return out
@@ -475,9 +465,9 @@ def add_dropin(n, args, release, target):
     n.build('deb', 'debs', [], default=False)
 
     scripts = ['tests/test_abi.py', 'tests/test_man.sh',
-               'tests/test_install.sh', 'tests/test_vendor_backend.sh',
-               'tests/interop/run.sh', 'tests/test_pmembench.sh',
-               'tests/test_calibrate.sh', 'tests/test_bench_clients.sh',
+               'tests/test_install.sh', 'tests/test_vendor_backend_x86.sh',
+               'tests/interop/run.sh', 'tests/test_pmembench_x86.sh',
+               'tests/test_calibrate_x86.sh', 'tests/test_bench_clients_x86.sh',
                'tests/test_criterion_lite.sh']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_calibrate.sh -- `pmem-info --calibrate --quick` (issue #11 item 3,
+# test_calibrate_x86.sh -- `pmem-info --calibrate --quick` (issue #11 item 3,
 # issue #17 item 5) ends with one plain verdict line: a "best:" pair this
 # CPU runs (the library, given the printed settings, takes them without a
 # refusal), or "no pair beats the automatic choice beyond the noise".

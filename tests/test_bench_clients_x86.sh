@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_bench_clients.sh -- the client benchmark (bench/clients/run.py,
+# test_bench_clients_x86.sh -- the client benchmark (bench/clients/run.py,
 # issue #17 item 1) runs end to end at tiny sizes: every variant loads the
 # library it names (ours: build/libpmem.so.1; pmdk, pmdk2: PMDK's), every
 # client gives a row, an extra -v variant gets its own column, the CSV

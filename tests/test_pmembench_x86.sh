@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_pmembench.sh -- pmembench measures every variant it is asked for
+# test_pmembench_x86.sh -- pmembench measures every variant it is asked for
 # (issue #11 item 1): a tiny run in one process and the same run split into
 # groups by --max-ns (fewer namespaces than variants) list the same
 # variants, each measured once in the CSV; the CPU is printed at the top

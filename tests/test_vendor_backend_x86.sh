@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_vendor_backend.sh -- the example vendor backend of pmem_backend(7),
+# test_vendor_backend_x86.sh -- the example vendor backend of pmem_backend(7),
 # docs/examples/movdir64b, built OUT OF TREE against the installed
 # <libpmem_backend.h> only, then loaded with PMEM_BACKEND=<path>.
 #
