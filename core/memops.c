@@ -65,17 +65,19 @@ static inline int want_nt(void *dst, const void *src, size_t len,
  * and nop gains nothing.
  *
  * Where the flush backend has its own temporal copy (memmove_flush,
- * memset_flush), it does copies that do not overlap and fills of at least
- * FLUSH_COPY_MIN bytes: its flush instruction sits in its copy loop.
- * Shorter ones, and overlapping moves (mostly small shifts of data just
- * read), stay here: libc's wider stores did better on them (docs/
- * performance.md, "Temporal copies: the flush backend's own loop").
+ * memset_flush), it does every copy that does not overlap and every fill
+ * longer than one chunk: its flush instruction sits in its copy loop, and
+ * a random 512-byte write (fio's default) no longer waits for one chunk's
+ * write-back before the next chunk's stores.  Overlapping moves (mostly
+ * small shifts of data just read) and one chunk or less stay here: libc's
+ * wider stores did better on them (docs/performance.md, "Temporal copies:
+ * the flush backend's own loop", "Temporal copies of 257 B-2 KiB").
  */
-#ifndef FLUSH_COPY_MIN
-#define FLUSH_COPY_MIN 2048u
-#endif
 #ifndef TEMPORAL_CHUNK
 #define TEMPORAL_CHUNK 256u
+#endif
+#ifndef FLUSH_COPY_MIN
+#define FLUSH_COPY_MIN (TEMPORAL_CHUNK + 1)
 #endif
 
 static inline int chunked(size_t len, pmem_flush_fn *flush)

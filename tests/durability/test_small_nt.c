@@ -243,14 +243,19 @@ Test(small_nt, chunking_follows_the_flush_caps)
 	pmem_ops.deep_flush = real_flush;	/* not pmem_ops.flush */
 	pmem_ops.movnt_threshold = SIZE_MAX;
 	pmem_ops.small_nt = 0;
-	static char big[1024], big2k[2048];
-	/* A flush backend with its own temporal copy takes copies from 2 KiB
-	 * on (FLUSH_COPY_MIN), and the model sees its flushes; shorter ones
-	 * stay chunked below. */
+	static char big[1024];
+	/* A flush backend with its own temporal copy takes copies longer than
+	 * one chunk (FLUSH_COPY_MIN), and the model sees its flushes; without
+	 * one they are chunked below. */
 	if (pmem_ops.memmove_flush) {
-		cr_expect_eq(persist_counting(big2k, sizeof(big2k)), 0,
+		cr_expect_eq(persist_counting(big, 257), 0,
 				"memmove_flush: pmem_ops.flush called");
 		cr_expect_null(check_durable(pm, 4096));
+		cr_expect_eq(persist_counting(big, 256), 1,
+				"one chunk: not one flush call");
+		cr_expect_null(check_durable(pm, 4096));
+		pmem_ops.memmove_flush = NULL;
+		pmem_ops.memset_flush = NULL;
 	}
 	int n = persist_counting(big, sizeof(big));
 	cr_expect_eq(n, 4, "1 KiB in 256-byte chunks: %d flushes", n);
