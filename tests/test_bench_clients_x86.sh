@@ -66,6 +66,13 @@ grep -Eq '^row .* pmdk/ours +pmdk/pmdk2 +pmdk/extra$' "$tmp/out" &&
 	bad "ratio columns missing"
 grep -Eq "^geomean( +$num){3}\$" "$tmp/out" && ok "geomean line" ||
 	bad "no geomean line"
+# The noise line counts the rows whose pmdk/pmdk2 column is off by more
+# than 5%.
+want=$(for r in "${rows[@]}"; do grep -F "$r " "$tmp/out" | head -1; done |
+	awk '{ x = $(NF - 1); if (x > 1.05 || x < 0.95) n++ } END { print n + 0 }')
+grep -Eq "^noise: pmdk/pmdk2 outside \+-5% in $want of ${#rows[@]} rows" \
+	"$tmp/out" && ok "noise line: $want of ${#rows[@]} rows outside +-5%" ||
+	bad "noise line does not count $want rows: $(grep '^noise' "$tmp/out")"
 [ -z "$(ls -A "$pools")" ] && ok "no pool file left in --dir" ||
 	bad "left in --dir: $(ls -A "$pools")"
 
