@@ -4,9 +4,6 @@
 PLUGIN_DESCRIPTOR = {
 	PLUGIN_HEAD,
 	.name = "copy_flush_fns",
-	.kind = PMEM_BACKEND_COPY,
-	.probe = probe_yes,
-	.memmove_nt = copy_plain,
-	.memset_nt = set_plain,
+	COPY_FIELDS,
 	.memset_flush = fill_flush_lines,
 };

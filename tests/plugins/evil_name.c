@@ -6,8 +6,5 @@ PLUGIN_DESCRIPTOR = {
 	PLUGIN_HEAD,
 	.name = "evil\nrefused: forged \xff",
 	.description = "test plugin: hostile name \xc3",
-	.kind = PMEM_BACKEND_COPY,
-	.probe = probe_yes,
-	.memmove_nt = copy_plain,
-	.memset_nt = set_plain,
+	COPY_FIELDS,
 };

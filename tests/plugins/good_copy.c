@@ -5,8 +5,5 @@ PLUGIN_DESCRIPTOR = {
 	PLUGIN_HEAD,
 	.name = "good_copy",
 	.description = "test plugin: memmove plus flush",
-	.kind = PMEM_BACKEND_COPY,
-	.probe = probe_yes,
-	.memmove_nt = copy_plain,
-	.memset_nt = set_plain,
+	COPY_FIELDS,
 };

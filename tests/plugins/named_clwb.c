@@ -2,11 +2,4 @@
  * say the probe refused, not "needs CLWB". */
 #include "plugin_common.h"
 
-PLUGIN_DESCRIPTOR = {
-	PLUGIN_HEAD,
-	.name = "clwb",
-	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe_no,
-	.flush = flush_lines,
-	.drain = drain_fence,
-};
+FLUSH_PLUGIN("clwb", probe_no, flush_lines, drain_fence);

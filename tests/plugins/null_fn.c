@@ -1,10 +1,4 @@
 /* Flush backend without a drain function: refused. */
 #include "plugin_common.h"
 
-PLUGIN_DESCRIPTOR = {
-	PLUGIN_HEAD,
-	.name = "null_fn",
-	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe_yes,
-	.flush = flush_lines,
-};
+FLUSH_PLUGIN("null_fn", probe_yes, flush_lines, NULL);

@@ -94,5 +94,17 @@ static inline void *fill_flush_lines(void *dst, int c, size_t len)
 #define FLUSH_FIELDS \
 	.kind = PMEM_BACKEND_FLUSH, .probe = probe_yes, \
 	.flush = flush_lines, .drain = drain_fence
+#define COPY_FIELDS \
+	.kind = PMEM_BACKEND_COPY, .probe = probe_yes, \
+	.memmove_nt = copy_plain, .memset_nt = set_plain
+
+/* A plugin that breaks one of the slots FLUSH_FIELDS or COPY_FIELDS fill
+ * (NULL, or a probe that refuses): one line says which. */
+#define FLUSH_PLUGIN(nm, pr, fl, dr) PLUGIN_DESCRIPTOR = { PLUGIN_HEAD, \
+	.name = nm, .kind = PMEM_BACKEND_FLUSH, .probe = pr, .flush = fl, \
+	.drain = dr }
+#define COPY_PLUGIN(nm, pr, mv, st) PLUGIN_DESCRIPTOR = { PLUGIN_HEAD, \
+	.name = nm, .kind = PMEM_BACKEND_COPY, .probe = pr, \
+	.memmove_nt = mv, .memset_nt = st }
 
 #endif

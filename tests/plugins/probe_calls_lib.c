@@ -16,8 +16,7 @@ static int probe_asks(const struct pmem_cpu *cpu)
 }
 
 static const struct pmem_backend desc = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
+	PLUGIN_HEAD,
 	.name = "probe_calls_lib",
 	.description = "test plugin: probe calls pmem_backend_get_*",
 	.kind = PMEM_BACKEND_COPY,
