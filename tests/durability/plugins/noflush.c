@@ -15,12 +15,5 @@ static void drain(void)
 }
 
 BROKEN_PLUGIN = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
-	.name = "broken-noflush",
-	.description = "flush does nothing",
-	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe_any,
-	.flush = flush,
-	.drain = drain,
+	BROKEN_FLUSH("broken-noflush", "flush does nothing", flush, drain),
 };

@@ -5,12 +5,6 @@
 #include "plugin.h"
 
 BROKEN_PLUGIN = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
-	.name = "broken-unreported",
-	.description = "writes without reporting its stores",
-	.kind = PMEM_BACKEND_COPY,
-	.probe = probe_any,
-	.memmove_nt = plain_move,
-	.memset_nt = plain_set,
+	BROKEN_COPY("broken-unreported", "writes without reporting its stores",
+			plain_move, plain_set),
 };

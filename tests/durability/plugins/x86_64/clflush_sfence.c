@@ -7,24 +7,10 @@
 #include "flush_lines.h"
 #include "pm_prims.h"
 
-static void flush(const void *addr, size_t len)
-{
-	FOR_EACH_LINE(addr, len, pm_clflush);
-}
-
-static void drain(void)
-{
-	pm_sfence();
-}
+LINE_FLUSH_AND_DRAIN(pm_clflush, pm_sfence)
 
 BROKEN_PLUGIN = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
-	.name = "broken-clflush-sfence",
-	.description = "CLFLUSH drained with SFENCE",
-	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe_any,	/* cpu_needs says CLFLUSH */
-	.flush = flush,
-	.drain = drain,
-	.cpu_needs = PMEM_CPU_CLFLUSH,
+	BROKEN_FLUSH("broken-clflush-sfence", "CLFLUSH drained with SFENCE",
+			flush, drain),
+	.cpu_needs = PMEM_CPU_CLFLUSH,	/* probe_any: cpu_needs says it */
 };

@@ -7,25 +7,11 @@
 #include "flush_lines.h"
 #include "pm_prims.h"
 
-static void flush(const void *addr, size_t len)
-{
-	FOR_EACH_LINE(addr, len, pm_clwb);
-}
-
-static void drain(void)
-{
-	pm_sfence();
-}
+LINE_FLUSH_AND_DRAIN(pm_clwb, pm_sfence)
 
 BROKEN_PLUGIN = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
-	.name = "broken-false-ordered",
-	.description = "CLWB claiming ORDERED_FLUSH",
-	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe_any,	/* cpu_needs says CLWB */
-	.flush = flush,
-	.drain = drain,
-	.cpu_needs = PMEM_CPU_CLWB,
+	BROKEN_FLUSH("broken-false-ordered", "CLWB claiming ORDERED_FLUSH",
+			flush, drain),
+	.cpu_needs = PMEM_CPU_CLWB,	/* probe_any: cpu_needs says it */
 	.caps = PMEM_BACKEND_CAP_ORDERED_FLUSH,
 };

@@ -7,15 +7,7 @@
 #include "flush_lines.h"
 #include "pm_prims.h"
 
-static void flush(const void *addr, size_t len)
-{
-	FOR_EACH_LINE(addr, len, pm_clflush);
-}
-
-static void drain(void)
-{
-	pm_mfence();
-}
+LINE_FLUSH_AND_DRAIN(pm_clflush, pm_mfence)
 
 /* Every line of [d, d+n) but the last. */
 static void flush_but_last(const void *d, size_t n)
@@ -40,15 +32,9 @@ static void *set_flush(void *d, int c, size_t n)
 }
 
 BROKEN_PLUGIN = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
-	.name = "broken-flush-copy-tail",
-	.description = "its temporal copy leaves the last line unflushed",
-	.kind = PMEM_BACKEND_FLUSH,
-	.probe = probe_any,	/* cpu_needs says CLFLUSH */
-	.flush = flush,
-	.drain = drain,
-	.cpu_needs = PMEM_CPU_CLFLUSH,
+	BROKEN_FLUSH("broken-flush-copy-tail", "its temporal copy leaves the "
+			"last line unflushed", flush, drain),
+	.cpu_needs = PMEM_CPU_CLFLUSH,	/* probe_any: cpu_needs says it */
 	.memmove_flush = move_flush,
 	.memset_flush = set_flush,
 };

@@ -22,12 +22,6 @@ static void *set(void *d, int c, size_t n, pmem_flush_fn *flush)
 }
 
 BROKEN_PLUGIN = {
-	.abi_version = PMEM_BACKEND_ABI_VERSION,
-	.size = sizeof(struct pmem_backend),
-	.name = "broken-tail",
-	.description = "unaligned tail left temporal and unflushed",
-	.kind = PMEM_BACKEND_COPY,
-	.probe = probe_any,
-	.memmove_nt = move,
-	.memset_nt = set,
+	BROKEN_COPY("broken-tail", "unaligned tail left temporal and "
+			"unflushed", move, set),
 };
