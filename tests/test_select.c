@@ -27,6 +27,37 @@
 
 #define DEFAULT_WHY "default order (widest first): not measured on this CPU"
 
+/* What a choice must be: the pair, each reason exactly (_is) or holding
+ * up to three texts (_has), the refusal holding texts or, with
+ * no_refusal, absent.  A field left out is not checked. */
+struct want {
+	const char *flush, *copy;
+	const char *flush_is, *copy_is;
+	const char *flush_has[3], *copy_has[3], *refusal_has[3];
+	int no_refusal;
+};
+
+static const struct pmem_backend_choice *expect(
+		const struct pmem_backend_choice *c, const struct want *w)
+{
+	NAMES(c, w->flush, w->copy);
+	if (w->flush_is)
+		cr_assert_str_eq(c->flush_reason, w->flush_is);
+	if (w->copy_is)
+		cr_assert_str_eq(c->copy_reason, w->copy_is);
+	for (int i = 0; i < 3; i++) {
+		if (w->flush_has[i])
+			HAS_TEXT(c->flush_reason, w->flush_has[i]);
+		if (w->copy_has[i])
+			HAS_TEXT(c->copy_reason, w->copy_has[i]);
+		if (w->refusal_has[i])
+			HAS_TEXT(c->refusal, w->refusal_has[i]);
+	}
+	if (w->no_refusal)
+		NO_REFUSAL(c);
+	return c;
+}
+
 /* ---- fake CPUs ------------------------------------------------------- */
 
 static const struct pmem_cpu intel_avx512 = {
@@ -73,15 +104,14 @@ TestSuite(loader, .init = find_plugins);
 
 Test(auto_choice, intel_with_avx512_takes_newest)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0, NULL);
-	NAMES(c, "clwb", "nt-avx512");
-	cr_assert_str_eq(c->flush_reason, "CPU has CLWB");
-	cr_assert_str_eq(c->copy_reason, "CPU has AVX-512F+AVX-512BW+"
-			"AVX-512VL, " DEFAULT_WHY);
+	const struct pmem_backend_choice *c = expect(choose(&intel_avx512, 0,
+			NULL), &(struct want){ "clwb", "nt-avx512",
+			.flush_is = "CPU has CLWB",
+			.copy_is = "CPU has AVX-512F+AVX-512BW+AVX-512VL, "
+				DEFAULT_WHY, .no_refusal = 1 });
 	cr_assert_eq(c->movnt, 1);
 	cr_assert_eq(c->movnt_threshold, PMEM_MOVNT_THRESHOLD_DEFAULT);
 	cr_assert_eq(PMEM_MOVNT_THRESHOLD_DEFAULT, 256);
-	NO_REFUSAL(c);
 }
 
 /* A reason may say "measured" only when a row of the table matched. */
@@ -95,12 +125,11 @@ static void claims_no_measurement(const char *reason)
 
 Test(auto_choice, zen5_row_measured_avx_first)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen5, 0, NULL);
-	NAMES(c, "clwb", "nt-avx");
-	cr_assert_str_eq(c->copy_reason, "CPU has AVX+AVX2, order measured on "
-			"Zen 5 (AMD family 0x1a): nt-avx512 0.93-1.05x nt-avx, "
-			"issue #11 report in docs/performance.md");
-	NO_REFUSAL(c);
+	expect(choose(&amd_zen5, 0, NULL), &(struct want){ "clwb", "nt-avx",
+			.copy_is = "CPU has AVX+AVX2, order measured on Zen 5 "
+				"(AMD family 0x1a): nt-avx512 0.93-1.05x "
+				"nt-avx, issue #11 report in "
+				"docs/performance.md", .no_refusal = 1 });
 }
 
 Test(auto_choice, zen3_row_cites_its_measurement)
@@ -134,35 +163,31 @@ Test(auto_choice, unmeasured_cpus_get_default_and_say_so)
 
 Test(auto_choice, zen5_with_avx_off_takes_avx512)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen5, 0,
-			"PMEM_AVX=0", NULL);
-	NAMES(c, "clwb", "nt-avx512");
-	HAS_TEXT(c->copy_reason, "PMEM_AVX=0");
+	expect(choose(&amd_zen5, 0, "PMEM_AVX=0", NULL), &(struct want){
+			"clwb", "nt-avx512", .copy_has = { "PMEM_AVX=0" } });
 }
 
 Test(auto_choice, old_cpu_gets_clflush_and_sse2)
 {
-	const struct pmem_backend_choice *c = choose(&old_cpu, 0, NULL);
-	NAMES(c, "clflush", "nt-sse2");
-	cr_assert_str_eq(c->flush_reason,
-			"CPU lacks CLWB, CPU lacks CLFLUSHOPT, CPU has CLFLUSH");
-	HAS_TEXT(c->copy_reason, "CPU lacks AVX-512F+AVX-512BW+AVX-512VL");
-	HAS_TEXT(c->copy_reason, "CPU lacks AVX+AVX2");
-	HAS_TEXT(c->copy_reason, "CPU has SSE2");
+	expect(choose(&old_cpu, 0, NULL), &(struct want){ "clflush", "nt-sse2",
+			.flush_is = "CPU lacks CLWB, CPU lacks CLFLUSHOPT, "
+				"CPU has CLFLUSH",
+			.copy_has = { "CPU lacks AVX-512F+AVX-512BW+AVX-512VL",
+				"CPU lacks AVX+AVX2", "CPU has SSE2" } });
 }
 
 Test(auto_choice, clflushopt_without_clwb)
 {
-	const struct pmem_backend_choice *c = choose(&skylake_client, 0, NULL);
-	NAMES(c, "clflushopt", "nt-avx");
-	cr_assert_str_eq(c->flush_reason, "CPU lacks CLWB, CPU has CLFLUSHOPT");
+	expect(choose(&skylake_client, 0, NULL), &(struct want){ "clflushopt",
+			"nt-avx", .flush_is = "CPU lacks CLWB, CPU has "
+				"CLFLUSHOPT" });
 }
 
 Test(auto_choice, no_flush_instruction_means_msync)
 {
-	const struct pmem_backend_choice *c = choose(&no_clflush, 0, NULL);
-	NAMES(c, "msync-fallback", "nt-sse2");
-	HAS_TEXT(c->flush_reason, "no flush instruction usable");
+	const struct pmem_backend_choice *c = expect(choose(&no_clflush, 0,
+			NULL), &(struct want){ "msync-fallback", "nt-sse2",
+			.flush_has = { "no flush instruction usable" } });
 	cr_assert_eq(c->movnt_threshold, SIZE_MAX);
 }
 
@@ -184,27 +209,24 @@ Test(auto_choice, nothing_linked_in_uses_builtins)
 
 Test(auto_choice, auto_flush_platform_gets_nop)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 1, NULL);
-	NAMES(c, "nop", "nt-avx512");
-	HAS_TEXT(c->flush_reason, "auto flush (eADR)");
+	expect(choose(&intel_avx512, 1, NULL), &(struct want){ "nop",
+			"nt-avx512", .flush_has = { "auto flush (eADR)" } });
 }
 
 Test(auto_choice, no_flush_0_flushes_despite_auto_flush)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 1,
-			"PMEM_NO_FLUSH=0", NULL);
-	NAMES(c, "clwb", "nt-avx512");
-	HAS_TEXT(c->flush_reason, "PMEM_NO_FLUSH=0");
+	expect(choose(&intel_avx512, 1, "PMEM_NO_FLUSH=0", NULL),
+			&(struct want){ "clwb", "nt-avx512",
+			.flush_has = { "PMEM_NO_FLUSH=0" } });
 }
 
 /* ---- PMDK's environment variables ------------------------------------ */
 
 Test(env, no_flush_1)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
-			"PMEM_NO_FLUSH=1", NULL);
-	NAMES(c, "nop", "nt-avx512");
-	cr_assert_str_eq(c->flush_reason, "PMEM_NO_FLUSH=1");
+	expect(choose(&intel_avx512, 0, "PMEM_NO_FLUSH=1", NULL),
+			&(struct want){ "nop", "nt-avx512",
+			.flush_is = "PMEM_NO_FLUSH=1" });
 }
 
 Test(env, no_flush_other_values_ignored)
@@ -215,11 +237,9 @@ Test(env, no_flush_other_values_ignored)
 
 Test(env, no_clwb)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
-			"PMEM_NO_CLWB=1", NULL);
-	NAMES(c, "clflushopt", "nt-avx512");
-	cr_assert_str_eq(c->flush_reason,
-			"PMEM_NO_CLWB=1, CPU has CLFLUSHOPT");
+	expect(choose(&intel_avx512, 0, "PMEM_NO_CLWB=1", NULL),
+			&(struct want){ "clflushopt", "nt-avx512",
+			.flush_is = "PMEM_NO_CLWB=1, CPU has CLFLUSHOPT" });
 }
 
 Test(env, no_clwb_0_keeps_clwb)
@@ -237,20 +257,18 @@ Test(env, no_clflushopt_alone_keeps_clwb)
 
 Test(env, no_clwb_and_no_clflushopt)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
-			"PMEM_NO_CLWB=1", "PMEM_NO_CLFLUSHOPT=1", NULL);
-	NAMES(c, "clflush", "nt-avx512");
-	cr_assert_str_eq(c->flush_reason, "PMEM_NO_CLWB=1, "
-			"PMEM_NO_CLFLUSHOPT=1, CPU has CLFLUSH");
+	expect(choose(&intel_avx512, 0, "PMEM_NO_CLWB=1",
+			"PMEM_NO_CLFLUSHOPT=1", NULL), &(struct want){ "clflush",
+			"nt-avx512", .flush_is = "PMEM_NO_CLWB=1, "
+				"PMEM_NO_CLFLUSHOPT=1, CPU has CLFLUSH" });
 }
 
 Test(env, avx512f_0)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
-			"PMEM_AVX512F=0", NULL);
-	NAMES(c, "clwb", "nt-avx");
-	cr_assert_str_eq(c->copy_reason, "PMEM_AVX512F=0, CPU has AVX+AVX2, "
-			DEFAULT_WHY);
+	expect(choose(&intel_avx512, 0, "PMEM_AVX512F=0", NULL),
+			&(struct want){ "clwb", "nt-avx",
+			.copy_is = "PMEM_AVX512F=0, CPU has AVX+AVX2, "
+				DEFAULT_WHY });
 }
 
 Test(env, avx_0_alone_keeps_avx512)
@@ -261,10 +279,8 @@ Test(env, avx_0_alone_keeps_avx512)
 
 Test(env, avx_0_on_amd)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_AVX=0", NULL);
-	NAMES(c, "clwb", "nt-sse2");
-	HAS_TEXT(c->copy_reason, "PMEM_AVX=0");
+	expect(choose(&amd_zen3, 0, "PMEM_AVX=0", NULL), &(struct want){
+			"clwb", "nt-sse2", .copy_has = { "PMEM_AVX=0" } });
 }
 
 Test(env, avx_0_and_avx512f_0)
@@ -373,51 +389,45 @@ Test(env, movnt_threshold_invalid_ignored_with_reason)
 
 Test(forced, one_flush_name)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
-			"PMEM_BACKEND=clflushopt", NULL);
-	NAMES(c, "clflushopt", "nt-avx512");
-	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND");
-	HAS_TEXT(c->copy_reason, "CPU has AVX-512F+");
-	NO_REFUSAL(c);
+	expect(choose(&intel_avx512, 0, "PMEM_BACKEND=clflushopt", NULL),
+			&(struct want){ "clflushopt", "nt-avx512",
+			.flush_is = "forced by PMEM_BACKEND",
+			.copy_has = { "CPU has AVX-512F+" },
+			.no_refusal = 1 });
 }
 
 Test(forced, one_copy_name)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen4, 0,
-			"PMEM_BACKEND=nt-avx512", NULL);
-	NAMES(c, "clwb", "nt-avx512");
-	cr_assert_str_eq(c->copy_reason, "forced by PMEM_BACKEND");
-	cr_assert_str_eq(c->flush_reason, "CPU has CLWB");
+	expect(choose(&amd_zen4, 0, "PMEM_BACKEND=nt-avx512", NULL),
+			&(struct want){ "clwb", "nt-avx512",
+			.flush_is = "CPU has CLWB",
+			.copy_is = "forced by PMEM_BACKEND" });
 }
 
 Test(forced, pair_flush_first)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
-			"PMEM_BACKEND=clwb,nt-sse2", NULL);
-	NAMES(c, "clwb", "nt-sse2");
-	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND");
-	cr_assert_str_eq(c->copy_reason, "forced by PMEM_BACKEND");
-	NO_REFUSAL(c);
+	expect(choose(&intel_avx512, 0, "PMEM_BACKEND=clwb,nt-sse2", NULL),
+			&(struct want){ "clwb", "nt-sse2",
+			.flush_is = "forced by PMEM_BACKEND",
+			.copy_is = "forced by PMEM_BACKEND", .no_refusal = 1 });
 }
 
 Test(forced, pair_copy_first)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
-			"PMEM_BACKEND=nt-sse2,clflushopt", NULL);
-	NAMES(c, "clflushopt", "nt-sse2");
-	NO_REFUSAL(c);
+	expect(choose(&intel_avx512, 0, "PMEM_BACKEND=nt-sse2,clflushopt",
+			NULL), &(struct want){ "clflushopt", "nt-sse2",
+			.no_refusal = 1 });
 }
 
 Test(forced, msync_fallback)
 {
-	const struct pmem_backend_choice *c = choose(&intel_avx512, 0,
+	const struct pmem_backend_choice *c = expect(choose(&intel_avx512, 0,
 			"PMEM_BACKEND=msync-fallback", "PMEM_MOVNT_THRESHOLD=64",
-			NULL);
-	NAMES(c, "msync-fallback", "nt-avx512");
+			NULL), &(struct want){ "msync-fallback", "nt-avx512",
+			.copy_has = { "msync-fallback: all copies temporal" } });
 	/* msync covers only what flush() is given: NT bodies would escape. */
 	cr_assert_eq(c->movnt, 0);
 	cr_assert_eq(c->movnt_threshold, SIZE_MAX);
-	HAS_TEXT(c->copy_reason, "msync-fallback: all copies temporal");
 }
 
 Test(forced, overrides_pmem_no_removals)
@@ -446,10 +456,9 @@ Test(forced, plugin_path)
 {
 	char env[ENVSZ];
 	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin("good_flush"));
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
-	NAMES(c, "good_flush", "nt-avx");
-	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND, plugin");
-	NO_REFUSAL(c);
+	expect(choose(&amd_zen3, 0, env, NULL), &(struct want){ "good_flush",
+			"nt-avx", .flush_is = "forced by PMEM_BACKEND, plugin",
+			.no_refusal = 1 });
 }
 
 Test(forced, plugin_pair_both_orders)
@@ -470,31 +479,25 @@ Test(forced, name_found_in_backend_path)
 	char path[ENVSZ];
 	snprintf(path, sizeof(path), "PMEM_BACKEND_PATH=/nonexistent::%s",
 			plugins);
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=nt-sse2,good_flush", path, NULL);
-	NAMES(c, "good_flush", "nt-sse2");
-	HAS_TEXT(c->flush_reason, "plugin");
-	NO_REFUSAL(c);
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=nt-sse2,good_flush", path,
+			NULL), &(struct want){ "good_flush", "nt-sse2",
+			.flush_has = { "plugin" }, .no_refusal = 1 });
 }
 
 Test(forced, name_found_in_default_dir)
 {
 	fake_plugin_dir = plugins;
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=good_copy", NULL);
-	NAMES(c, "clwb", "good_copy");
-	NO_REFUSAL(c);
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=good_copy", NULL),
+			&(struct want){ "clwb", "good_copy", .no_refusal = 1 });
 }
 
 Test(forced, backend_path_replaces_default_dir)
 {
 	fake_plugin_dir = plugins;
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=good_copy", "PMEM_BACKEND_PATH=/nonexistent",
-			NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "unknown backend 'good_copy'");
-	HAS_TEXT(c->refusal, "/nonexistent");
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=good_copy",
+			"PMEM_BACKEND_PATH=/nonexistent", NULL), &(struct want){
+			"clwb", "nt-avx", .refusal_has = {
+				"unknown backend 'good_copy'", "/nonexistent" } });
 }
 
 Test(forced, linked_in_name_wins_over_path)
@@ -513,11 +516,9 @@ static void refused_flush(const char *value, const char *why)
 {
 	char env[ENVSZ];
 	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", value);
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
-	NAMES(c, "clwb", "nt-avx");
-	cr_assert_str_eq(c->flush_reason, "CPU has CLWB");
-	HAS_TEXT(c->refusal, "PMEM_BACKEND");
-	HAS_TEXT(c->refusal, why);
+	expect(choose(&amd_zen3, 0, env, NULL), &(struct want){ "clwb",
+			"nt-avx", .flush_is = "CPU has CLWB",
+			.refusal_has = { "PMEM_BACKEND", why } });
 }
 
 Test(refusal, unknown_name)
@@ -546,16 +547,14 @@ Test(refusal, no_plugin_directory)
 
 Test(refusal, probe_refuses_this_cpu)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=nt-avx512", NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->copy_reason, "CPU has AVX+AVX2");
-	HAS_TEXT(c->refusal, "'nt-avx512' refused: this CPU cannot run it "
-			"(needs AVX-512F+AVX-512BW+AVX-512VL)");
-	c = choose(&old_cpu, 0, "PMEM_BACKEND=clwb,nt-avx", NULL);
-	NAMES(c, "clflush", "nt-sse2");
-	HAS_TEXT(c->refusal, "'clwb' refused");
-	HAS_TEXT(c->refusal, "'nt-avx' refused");
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=nt-avx512", NULL),
+			&(struct want){ "clwb", "nt-avx",
+			.copy_has = { "CPU has AVX+AVX2" },
+			.refusal_has = { "'nt-avx512' refused: this CPU cannot "
+				"run it (needs AVX-512F+AVX-512BW+AVX-512VL)" } });
+	expect(choose(&old_cpu, 0, "PMEM_BACKEND=clwb,nt-avx", NULL),
+			&(struct want){ "clflush", "nt-sse2", .refusal_has = {
+				"'clwb' refused", "'nt-avx' refused" } });
 }
 
 Test(refusal, plugin_probe_refuses)
@@ -624,9 +623,8 @@ static void refused_copy(const char *name, const char *why)
 {
 	char env[ENVSZ];
 	snprintf(env, sizeof(env), "PMEM_BACKEND=%s", plugin(name));
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, why);
+	expect(choose(&amd_zen3, 0, env, NULL), &(struct want){ "clwb",
+			"nt-avx", .refusal_has = { why } });
 }
 
 Test(refusal, null_required_copy_function)
@@ -643,42 +641,38 @@ Test(refusal, broken_plugin_found_by_name)
 {
 	char path[ENVSZ];
 	snprintf(path, sizeof(path), "PMEM_BACKEND_PATH=%s", plugins);
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=abi99", path, NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "abi99.so: declares ABI version 99");
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=abi99", path, NULL),
+			&(struct want){ "clwb", "nt-avx", .refusal_has = {
+				"abi99.so: declares ABI version 99" } });
 }
 
 Test(refusal, two_of_the_same_kind)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=clflush,clflushopt", NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "two flush backends");
-	c = choose(&amd_zen3, 0, "PMEM_BACKEND=nt-sse2,nt-avx", NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->copy_reason, "CPU has AVX+AVX2");
-	HAS_TEXT(c->refusal, "two copy backends");
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=clflush,clflushopt", NULL),
+			&(struct want){ "clwb", "nt-avx",
+			.refusal_has = { "two flush backends" } });
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=nt-sse2,nt-avx", NULL),
+			&(struct want){ "clwb", "nt-avx",
+			.copy_has = { "CPU has AVX+AVX2" },
+			.refusal_has = { "two copy backends" } });
 }
 
 Test(refusal, one_of_a_pair_refused_keeps_the_other)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=bogus,clflush", NULL);
-	NAMES(c, "clflush", "nt-avx");
-	cr_assert_str_eq(c->flush_reason, "forced by PMEM_BACKEND");
-	HAS_TEXT(c->refusal, "unknown backend 'bogus'");
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=bogus,clflush", NULL),
+			&(struct want){ "clflush", "nt-avx",
+			.flush_is = "forced by PMEM_BACKEND",
+			.refusal_has = { "unknown backend 'bogus'" } });
 }
 
 Test(refusal, malformed_lists)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=clflush,nt-sse2,nop", NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "more than two names");
-	c = choose(&amd_zen3, 0, "PMEM_BACKEND=clflush,", NULL);
-	NAMES(c, "clflush", "nt-avx");
-	HAS_TEXT(c->refusal, "empty backend name");
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=clflush,nt-sse2,nop", NULL),
+			&(struct want){ "clwb", "nt-avx",
+			.refusal_has = { "more than two names" } });
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=clflush,", NULL),
+			&(struct want){ "clflush", "nt-avx",
+			.refusal_has = { "empty backend name" } });
 }
 
 static int occurrences(const char *s, const char *t)
@@ -705,10 +699,8 @@ Test(refusal, lone_comma_said_once)
 
 Test(refusal, empty_value_is_not_forcing)
 {
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=", NULL);
-	NAMES(c, "clwb", "nt-avx");
-	NO_REFUSAL(c);
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=", NULL), &(struct want){
+			"clwb", "nt-avx", .no_refusal = 1 });
 }
 
 /* ---- pmem_backend_load() --------------------------------------------- */
@@ -925,10 +917,9 @@ Test(refusal, fifo_is_not_opened_blocking)
 	/* The same file found by name through PMEM_BACKEND_PATH. */
 	char path[128];
 	snprintf(path, sizeof(path), "PMEM_BACKEND_PATH=%s", dir);
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0,
-			"PMEM_BACKEND=fifo_name", path, NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "fifo_name.so: not a regular file");
+	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=fifo_name", path, NULL),
+			&(struct want){ "clwb", "nt-avx", .refusal_has = {
+				"fifo_name.so: not a regular file" } });
 	unlink(fifo);
 	rmdir(dir);
 }
@@ -1005,10 +996,9 @@ Test(refusal, long_path_keeps_the_reason)
 	while (n < 3000)
 		n += snprintf(env + n, sizeof(env) - (size_t)n, "/%0100d", 7);
 	snprintf(env + n, sizeof(env) - (size_t)n, "/x.so");
-	const struct pmem_backend_choice *c = choose(&amd_zen3, 0, env, NULL);
-	NAMES(c, "clwb", "nt-avx");
-	HAS_TEXT(c->refusal, "/x.so: cannot open plugin: No such file or "
-			"directory");
+	expect(choose(&amd_zen3, 0, env, NULL), &(struct want){ "clwb",
+			"nt-avx", .refusal_has = { "/x.so: cannot open plugin: "
+				"No such file or directory" } });
 }
 
 /* A directory of PMEM_BACKEND_PATH that cannot be searched: the reason is
