@@ -92,6 +92,24 @@ static int has_line(const char *text, const char *line)
 		strcmp(got, line) == 0;
 }
 
+/* Whether python3 (configure.py needs it anyway) reads json as strict
+ * UTF-8 JSON, as d, and finds the expression check true. */
+static int json_holds(const char *json, const char *check)
+{
+	char tmp[] = "/tmp/pmem-info-json-XXXXXX";
+	int fd = mkstemp(tmp);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+	close(fd);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
+			"d=json.load(open(sys.argv[1], encoding=\"utf-8\", "
+			"errors=\"strict\")); assert %s' %s", check, tmp);
+	int st = system(cmd);
+	unlink(tmp);
+	return st == 0;
+}
+
 static int cpu_has(uint64_t bits)
 {
 	return (pmem_backend_get_cpu()->features & bits) == bits;
@@ -284,19 +302,8 @@ Test(pmem_info_env, json_is_valid_and_agrees)
 			&& getenv("PMEM_NO_CLWB") == NULL &&
 			getenv("PMEM_NO_CLFLUSHOPT") == NULL)
 		cr_assert(strstr(r.out, want) != NULL, "%s", r.out);
-	/* Valid JSON, checked by python3 (configure.py needs it anyway). */
-	char tmp[] = "/tmp/pmem-info-json-XXXXXX";
-	int fd = mkstemp(tmp);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, r.out, strlen(r.out)), (ssize_t)strlen(r.out));
-	close(fd);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
-			"d=json.load(open(sys.argv[1])); assert d[\"cpu\"]"
-			"[\"features\"]' %s", tmp);
-	int st = system(cmd);
-	unlink(tmp);
-	cr_assert_eq(st, 0, "invalid JSON:\n%s", r.out);
+	cr_assert(json_holds(r.out, "d[\"cpu\"][\"features\"]"),
+			"invalid JSON:\n%s", r.out);
 }
 
 /* ---- pmem-info PATH -------------------------------------------------- */
@@ -340,19 +347,10 @@ Test(pmem_info_path, tmpfs_is_on_no_region)
 			r.out);
 	cr_assert(strstr(r.out, "\nregion notes: ") != NULL, "%s", r.out);
 	info_path("/dev/shm", 1, NULL);
-	char tmp[] = "/tmp/pmem-info-region-XXXXXX";
-	int fd = mkstemp(tmp);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, r.out, strlen(r.out)), (ssize_t)strlen(r.out));
-	close(fd);
-	char cmd[320];
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
-			"d=json.load(open(sys.argv[1]))[\"region\"]; "
-			"assert d[\"kind\"] == \"none\" and d[\"nd_region\"] is None "
-			"and d[\"synchronous\"] is None and d[\"notes\"]' %s", tmp);
-	int st = system(cmd);
-	unlink(tmp);
-	cr_assert_eq(st, 0, "region object:\n%s", r.out);
+	cr_assert(json_holds(r.out, "d[\"region\"][\"kind\"] == \"none\" and "
+			"d[\"region\"][\"nd_region\"] is None and "
+			"d[\"region\"][\"synchronous\"] is None and "
+			"d[\"region\"][\"notes\"]"), "region object:\n%s", r.out);
 }
 
 Test(pmem_info_path, tmpfs_file_is_not_pmem_unless_forced)
@@ -597,20 +595,9 @@ Test(pmem_info_env, hostile_name_is_escaped)
 	char *jargv[] = { info, "--json", NULL };
 	cr_assert_eq(run_env(jargv, env, &r), 0);
 	cr_assert_eq(r.status, 0);
-	char tmp[] = "/tmp/pmem-info-evil-XXXXXX";
-	int fd = mkstemp(tmp);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, r.out, strlen(r.out)), (ssize_t)strlen(r.out));
-	close(fd);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
-			"d=json.load(open(sys.argv[1], encoding=\"utf-8\", "
-			"errors=\"strict\")); "
-			"assert d[\"copy\"][\"name\"] == \"evil\\nrefused: "
-			"forged \\ufffd\", d[\"copy\"]' %s", tmp);
-	int st = system(cmd);
-	unlink(tmp);
-	cr_assert_eq(st, 0, "invalid UTF-8 or JSON:\n%s", r.out);
+	cr_assert(json_holds(r.out, "d[\"copy\"][\"name\"] == \"evil\\nrefused: "
+			"forged \\ufffd\", d[\"copy\"]"),
+			"invalid UTF-8 or JSON:\n%s", r.out);
 }
 
 /* PMEM_BACKEND_PATH=/x/sub:/x: /x is another directory, not a part of
