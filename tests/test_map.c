@@ -341,6 +341,14 @@ ParameterizedTest(struct bad *b, map, bad_input_pmdk, .init = setup,
 
 /* ---- successful mappings ---- */
 
+/* dir/name, in a buffer the next call reuses. */
+static const char *in_dir(const char *name)
+{
+	static char p[512];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
 static void *map_ok(const char *p, size_t len, int flags, mode_t mode,
 		size_t *mapped, int *is_pmem)
 {
@@ -353,8 +361,7 @@ static void *map_ok(const char *p, size_t len, int flags, mode_t mode,
 Test(map, create_new_allocates_and_uses_mode, .init = setup,
 		.fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/new", dir);
+	const char *p = in_dir("new");
 	umask(0);
 	size_t mapped = 0;
 	int is_pmem = -1;
@@ -383,8 +390,7 @@ Test(map, create_new_allocates_and_uses_mode, .init = setup,
 
 Test(map, sparse_allocates_nothing, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/sparse", dir);
+	const char *p = in_dir("sparse");
 	size_t mapped;
 	void *a = map_ok(p, 8 << 20, C | S, 0600, &mapped, NULL);
 	struct stat st;
@@ -397,8 +403,7 @@ Test(map, sparse_allocates_nothing, .init = setup, .fini = teardown)
 
 Test(map, create_resizes_existing_file, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	cr_assert_eq(write_file(p, "0123456789"), 0);
 	size_t mapped;
 	char *a = map_ok(p, 8192, C, 0600, &mapped, NULL);
@@ -422,8 +427,7 @@ Test(map, create_resizes_existing_file, .init = setup, .fini = teardown)
 Test(map, excl_and_sparse_alone_are_ignored, .init = setup,
 		.fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	cr_assert_eq(write_file(p, "x"), 0);
 	cr_assert_eq(truncate(p, 12288), 0);
 	size_t mapped;
@@ -461,8 +465,7 @@ Test(map, tmpfile_leaves_no_name, .init = setup, .fini = teardown)
 
 Test(map, null_out_params_allowed, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	void *a = map_ok(p, 4096, C, 0600, NULL, NULL);
 	cr_expect_eq(pmem_unmap(a, 4096), 0);
 }
@@ -472,8 +475,7 @@ Test(map, address_aligned_for_huge_pages, .init = setup, .fini = teardown)
 	cr_expect_eq(pmem_map_alignment(4096), 2u << 20);
 	cr_expect_eq(pmem_map_alignment((1u << 30) - 1), 2u << 20);
 	cr_expect_eq(pmem_map_alignment(1u << 30), 1u << 30);
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	size_t lens[] = { 4096, 3 << 20, (size_t)1 << 30, (size_t)3 << 30 };
 	for (unsigned i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		size_t mapped;
@@ -488,8 +490,7 @@ Test(map, address_aligned_for_huge_pages, .init = setup, .fini = teardown)
 /* The reservation around an aligned mapping is given back. */
 Test(map, no_reservation_left_behind, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	size_t mapped;
 	char *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
 	/* The page right after the mapping was part of the reservation
@@ -504,15 +505,21 @@ Test(map, no_reservation_left_behind, .init = setup, .fini = teardown)
 	pmem_unmap(a, mapped);
 }
 
+/* PMEM_MMAP_HINT set (before the library's first mapping reads it), then
+ * dir/f created and mapped. */
+static void *map_hinted(const char *hint, size_t len, size_t *mapped)
+{
+	setenv("PMEM_MMAP_HINT", hint, 1);
+	return map_ok(in_dir("f"), len, C, 0600, mapped, NULL);
+}
+
 Test(map, mmap_hint, .init = setup, .fini = teardown)
 {
 	/* Free in a plain run and under ASan, whose shadow ends at
 	 * 0x10007fff8000 and whose heap starts at 0x600000000000. */
-	setenv("PMEM_MMAP_HINT", "0x700000000000", 1);
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
 	size_t mapped;
-	void *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
+	void *a = map_hinted("0x700000000000", 4096, &mapped);
+	const char *p = in_dir("f");
 	cr_expect_eq((uintptr_t)a, (uintptr_t)0x700000000000);
 	/* The next one goes at the first free aligned place above it. */
 	void *b = map_ok(p, 0, 0, 0, &mapped, NULL);
@@ -529,11 +536,8 @@ Test(map, mmap_hint, .init = setup, .fini = teardown)
 
 Test(map, mmap_hint_invalid_ignored, .init = setup, .fini = teardown)
 {
-	setenv("PMEM_MMAP_HINT", "not-a-number", 1);
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
 	size_t mapped;
-	void *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
+	void *a = map_hinted("not-a-number", 4096, &mapped);
 	cr_expect_eq((uintptr_t)a % (2 << 20), 0, "aligned as without hint");
 	pmem_unmap(a, mapped);
 }
@@ -542,12 +546,8 @@ Test(map, mmap_hint_invalid_ignored, .init = setup, .fini = teardown)
  * maps elsewhere, aligned, rather than fail. */
 Test(map, mmap_hint_unusable_falls_back, .init = setup, .fini = teardown)
 {
-	setenv("PMEM_MMAP_HINT", "ffff800000000000", 1);
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
 	size_t mapped;
-	void *a = pmem_map_file(p, 4 << 20, C, 0600, &mapped, NULL);
-	cr_assert_not_null(a, "%s", pmem_errormsg());
+	void *a = map_hinted("ffff800000000000", 4 << 20, &mapped);
 	cr_expect_eq((uintptr_t)a % (2 << 20), 0, "aligned as without hint");
 	pmem_unmap(a, mapped);
 }
@@ -556,12 +556,8 @@ Test(map, mmap_hint_unusable_falls_back, .init = setup, .fini = teardown)
  * kernel's randomised choice. */
 Test(map, mmap_hint_zero_is_lowest, .init = setup, .fini = teardown)
 {
-	setenv("PMEM_MMAP_HINT", "0", 1);
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
 	size_t mapped;
-	void *a = pmem_map_file(p, 4096, C, 0600, &mapped, NULL);
-	cr_assert_not_null(a, "%s", pmem_errormsg());
+	void *a = map_hinted("0", 4096, &mapped);
 	cr_expect_eq((uintptr_t)a % (2 << 20), 0);
 	cr_expect_lt((uintptr_t)a, (uintptr_t)1 << 44, "%p", a);
 	pmem_unmap(a, mapped);
@@ -570,8 +566,7 @@ Test(map, mmap_hint_zero_is_lowest, .init = setup, .fini = teardown)
 Test(map, file_created_by_failed_call_is_removed, .init = setup,
 		.fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/big", dir);
+	const char *p = in_dir("big");
 	/* Fails in posix_fallocate (no 1 TiB in /dev/shm). */
 	cr_assert_null(pmem_map_file(p, (size_t)1 << 40, C, 0600, NULL,
 			NULL));
@@ -632,8 +627,7 @@ static unsigned long vm_size(void)
 Test(map, failed_create_under_rlimit_as_changes_nothing, .init = setup,
 		.fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	static char before[100 * 1024], after[sizeof(before)];
 	for (size_t i = 0; i < sizeof(before); i++)
 		before[i] = (char)('a' + i % 26);
@@ -686,8 +680,7 @@ Test(map, failed_create_under_rlimit_as_changes_nothing, .init = setup,
  * EINVAL, not open's EACCES (issue #10 item 17). */
 Test(map, non_dax_chardev_not_opened, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/null", dir);
+	const char *p = in_dir("null");
 	if (mknod(p, S_IFCHR | 0444, makedev(1, 3)) != 0)
 		cr_skip_test("SKIP non_dax_chardev_not_opened: mknod: %s",
 				strerror(errno));
@@ -720,8 +713,7 @@ Test(map, non_dax_chardev_not_opened, .init = setup, .fini = teardown)
 
 Test(map, regular_file_not_registered, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	size_t n = pmem_registry_count();
 	size_t mapped;
 	void *a = map_ok(p, 4096, C, 0600, &mapped, NULL);
@@ -808,8 +800,7 @@ Test(unmap, errors)
 
 Test(unmap, part_of_a_mapping, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/f", dir);
+	const char *p = in_dir("f");
 	size_t mapped;
 	char *a = map_ok(p, 4 * 4096, C, 0600, &mapped, NULL);
 	cr_expect_eq(pmem_unmap(a + 4096, 4096), 0);
