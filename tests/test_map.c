@@ -728,8 +728,7 @@ Test(map, regular_file_not_registered, .init = setup, .fini = teardown)
 
 Test(map, utf8_name, .init = setup, .fini = teardown)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/caf\xc3\xa9-\xe2\x82\xac", dir);
+	const char *p = in_dir("caf\xc3\xa9-\xe2\x82\xac");
 	size_t mapped;
 	void *a = pmem_map_fileU(p, 4096, C, 0600, &mapped, NULL);
 	cr_assert_not_null(a);
