@@ -72,6 +72,14 @@ static void region(const char *busdir, int id, const char *domain,
 	cr_assert_eq(symlink(link, p), 0);
 }
 
+/* The bus with its provider and one region on it, its directory in dir. */
+static void bus_region(const char *busdir, const char *provider, int id,
+		const char *domain, const char *deep, char dir[4096])
+{
+	bus(busdir, provider);
+	region(busdir, id, domain, deep, dir, 4096);
+}
+
 /* A block device pmem<id> in namespace<id>.0 of the region, 259:<min>. */
 static void pmem_block(const char *busdir, int id, unsigned min)
 {
@@ -138,13 +146,26 @@ static int written(const char *dir)
 	return st.st_mtime != 0;
 }
 
+/* The region's reason holds text. */
+#define REASON_HAS(r, text) cr_expect_neq(strstr((r).reason, text), NULL, \
+		"no \"%s\" in \"%s\"", text, (r).reason)
+
+/* Deep flush of region id does nothing and says so (ENOTSUP): there are
+ * no flush hints to write. */
+static void deep_flush_not_supported(int id)
+{
+	errno = 0;
+	cr_expect_eq(pmem_region_deep_flush(id), 0);
+	cr_expect_eq(errno, ENOTSUP, "region %d: errno %d", id, errno);
+}
+
 /* ---- each kind ------------------------------------------------------- */
 
 Test(region, nfit_with_flush_hints, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, "memory_controller\n", "1\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0,
+			"memory_controller\n", "1\n", dir);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.id, 0);
 	cr_expect_eq(r.kind, PMEM_REGION_NFIT);
@@ -167,8 +188,7 @@ Test(region, nfit_with_flush_hints, .init = setup, .fini = teardown)
 Test(region, nfit_eadr_without_hints, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, "cpu_cache\n", "0\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0, "cpu_cache\n", "0\n", dir);
 	region(NFIT_BUS, 1, "cpu_cache\n", "0\n", dir, sizeof(dir));
 	struct pmem_region r = read_ok(1);
 	cr_expect_eq(r.kind, PMEM_REGION_NFIT);
@@ -178,17 +198,14 @@ Test(region, nfit_eadr_without_hints, .init = setup, .fini = teardown)
 	cr_expect_eq(pmem_auto_flush_scan(), 1);
 	/* read-only deep_flush ("0"): nothing written, success */
 	zero_mtime(dir);
-	errno = 0;
-	cr_expect_eq(pmem_region_deep_flush(1), 0);
-	cr_expect_eq(errno, ENOTSUP);
+	deep_flush_not_supported(1);
 	cr_expect_eq(written(dir), 0);
 }
 
 Test(region, cxl, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(CXL_BUS, "CXL\n");
-	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
+	bus_region(CXL_BUS, "CXL\n", 0, "memory_controller\n", "0\n", dir);
 	put(dir, "resource", "0x290000000\n");
 	put(dir, "size", "268435456\n");
 	cxl_region(2, "0x390000000\n", "268435456\n");
@@ -203,9 +220,7 @@ Test(region, cxl, .init = setup, .fini = teardown)
 	cr_expect_str_eq(describe(&r), "CXL region 3, persistence domain "
 			"memory_controller (nd region0)");
 	zero_mtime(dir);
-	errno = 0;
-	cr_expect_eq(pmem_region_deep_flush(0), 0);
-	cr_expect_eq(errno, ENOTSUP);
+	deep_flush_not_supported(0);
 	cr_expect_eq(written(dir), 0, "no flush hints: not written");
 	cr_expect_eq(pmem_auto_flush_scan(), 0);
 }
@@ -215,8 +230,7 @@ Test(region, cxl, .init = setup, .fini = teardown)
 Test(region, cxl_by_size, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(CXL_BUS, "CXL\n");
-	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
+	bus_region(CXL_BUS, "CXL\n", 0, "memory_controller\n", "0\n", dir);
 	put(dir, "size", "268435456\n");
 	cxl_region(1, NULL, "536870912\n");
 	cxl_region(4, NULL, "268435456\n");
@@ -225,8 +239,7 @@ Test(region, cxl_by_size, .init = setup, .fini = teardown)
 	cxl_region(5, "0x1\n", "268435456\n");	/* now two of that size */
 	r = read_ok(0);
 	cr_expect_eq(r.cxl_region, -1);
-	cr_expect_neq(strstr(r.reason, "no CXL region matches"), NULL, "%s",
-			r.reason);
+	REASON_HAS(r, "no CXL region matches");
 	cr_expect_str_eq(describe(&r), "CXL region of unknown number, "
 			"persistence domain memory_controller (nd region0)");
 }
@@ -234,12 +247,11 @@ Test(region, cxl_by_size, .init = setup, .fini = teardown)
 Test(region, cxl_without_cxl_bus, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(CXL_BUS, "CXL\n");
-	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
+	bus_region(CXL_BUS, "CXL\n", 0, "memory_controller\n", "0\n", dir);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.kind, PMEM_REGION_CXL);
 	cr_expect_eq(r.cxl_region, -1);
-	cr_expect_neq(strstr(r.reason, "no CXL bus"), NULL, "%s", r.reason);
+	REASON_HAS(r, "no CXL bus");
 }
 
 /* A CXL region that is not committed yet has no nd region: nothing to
@@ -258,23 +270,20 @@ Test(region, cxl_region_without_nd_region, .init = setup,
 	cr_expect_neq(strstr(pmem_errormsg(), "region0"), NULL);
 	cr_expect_eq(r.id, 77, "out untouched on failure");
 	cr_expect_eq(pmem_auto_flush_scan(), 0);
-	errno = 0;
-	cr_expect_eq(pmem_region_deep_flush(0), 0);
-	cr_expect_eq(errno, ENOTSUP);
+	deep_flush_not_supported(0);
 }
 
 /* A CXL nd region with no namespace yet: its facts are the region's. */
 Test(region, cxl_region_without_namespace, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(CXL_BUS, "CXL\n");
-	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
+	bus_region(CXL_BUS, "CXL\n", 0, "memory_controller\n", "0\n", dir);
 	cxl_region(0, NULL, NULL);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.kind, PMEM_REGION_CXL);
 	cr_expect_eq(r.domain, PMEM_DOMAIN_MEMCTRL);
 	cr_expect_eq(r.cxl_region, -1, "resource and size unread");
-	cr_expect_neq(strstr(r.reason, "no CXL region matches"), NULL);
+	REASON_HAS(r, "no CXL region matches");
 	/* no block or dax device below it: a device lookup finds nothing */
 	errno = 0;
 	struct pmem_region d;
@@ -310,13 +319,12 @@ Test(region, virtio_pmem, .init = setup, .fini = teardown)
 Test(region, legacy_e820, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(E820_BUS, "e820\n");
-	region(E820_BUS, 2, NULL, "0\n", dir, sizeof(dir));
+	bus_region(E820_BUS, "e820\n", 2, NULL, "0\n", dir);
 	struct pmem_region r = read_ok(2);
 	cr_expect_eq(r.kind, PMEM_REGION_E820);
 	cr_expect_eq(r.sync, 1);
 	cr_expect_eq(r.domain, PMEM_DOMAIN_UNKNOWN);
-	cr_expect_neq(strstr(r.reason, "no persistence_domain file"), NULL);
+	REASON_HAS(r, "no persistence_domain file");
 	cr_expect_str_eq(describe(&r), "legacy e820/memmap= region 2, "
 			"persistence domain unknown");
 	cr_expect_eq(pmem_auto_flush_scan(), 0);
@@ -327,14 +335,12 @@ Test(region, legacy_e820, .init = setup, .fini = teardown)
 Test(region, truncated_domain, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, "memory_contr", "1\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0, "memory_contr", "1\n", dir);
 	region(NFIT_BUS, 1, "cpu_cach", "1\n", dir, sizeof(dir));
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.domain, PMEM_DOMAIN_UNKNOWN);
 	cr_expect_eq(r.error, 0);
-	cr_expect_neq(strstr(r.reason, "\"memory_contr\" is not a known"),
-			NULL, "%s", r.reason);
+	REASON_HAS(r, "\"memory_contr\" is not a known");
 	r = read_ok(1);
 	cr_expect_eq(r.domain, PMEM_DOMAIN_UNKNOWN);
 	cr_expect_eq(pmem_auto_flush_scan(), 0, "not auto flush");
@@ -343,8 +349,7 @@ Test(region, truncated_domain, .init = setup, .fini = teardown)
 Test(region, empty_domain_is_none, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, "\n", "0\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0, "\n", "0\n", dir);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.domain, PMEM_DOMAIN_NONE);
 	cr_expect_str_eq(r.reason, "");
@@ -354,13 +359,11 @@ Test(region, empty_domain_is_none, .init = setup, .fini = teardown)
 Test(region, unknown_provider, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(NFIT_BUS, "nfit_test.0\n");
-	region(NFIT_BUS, 0, "cpu_cache\n", "1\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "nfit_test.0\n", 0, "cpu_cache\n", "1\n", dir);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.kind, PMEM_REGION_UNKNOWN);
 	cr_expect_eq(r.sync, -1);
-	cr_expect_neq(strstr(r.reason, "unknown provider \"nfit_test.0\""),
-			NULL, "%s", r.reason);
+	REASON_HAS(r, "unknown provider \"nfit_test.0\"");
 	cr_expect_str_eq(describe(&r), "unknown region 0, persistence "
 			"domain cpu_cache");
 	/* what the region says still counts */
@@ -372,13 +375,11 @@ Test(region, provider_missing_unreadable_odd, .init = setup,
 		.fini = teardown)
 {
 	char dir[4096], p[4200];
-	bus(NFIT_BUS, NULL);
-	region(NFIT_BUS, 0, "memory_controller\n", "1\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, NULL, 0, "memory_controller\n", "1\n", dir);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.kind, PMEM_REGION_UNKNOWN);
 	cr_expect_eq(r.error, 0);
-	cr_expect_neq(strstr(r.reason, "provider: no such file"), NULL, "%s",
-			r.reason);
+	REASON_HAS(r, "provider: no such file");
 	/* a directory where the file should be: read fails with EISDIR */
 	snprintf(p, sizeof(p), "%s/devices/" NFIT_BUS "/provider", root);
 	cr_assert_eq(mkdir(p, 0755), 0);
@@ -396,22 +397,20 @@ Test(region, provider_missing_unreadable_odd, .init = setup,
 	cr_expect_eq(strncmp(r.provider, "CX?L", 4), 0, "%s", r.provider);
 	bus(NFIT_BUS, "");
 	r = read_ok(0);
-	cr_expect_neq(strstr(r.reason, "unknown provider \"\""), NULL);
+	REASON_HAS(r, "unknown provider \"\"");
 }
 
 Test(region, unreadable_domain_is_an_error, .init = setup,
 		.fini = teardown)
 {
 	char dir[4096], p[4200];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, NULL, "1\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0, NULL, "1\n", dir);
 	snprintf(p, sizeof(p), "%s/persistence_domain", dir);
 	cr_assert_eq(mkdir(p, 0755), 0);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.domain, PMEM_DOMAIN_UNKNOWN);
 	cr_expect_eq(r.error, EISDIR);
-	cr_expect_neq(strstr(r.reason, "cannot read persistence_domain"),
-			NULL);
+	REASON_HAS(r, "cannot read persistence_domain");
 	errno = 0;
 	cr_expect_eq(pmem_auto_flush_scan(), -1);
 	cr_expect_eq(errno, EISDIR);
@@ -421,22 +420,20 @@ Test(region, unreadable_domain_is_an_error, .init = setup,
 Test(region, odd_deep_flush, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, "memory_controller\n", "yes\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0,
+			"memory_controller\n", "yes\n", dir);
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.deep, PMEM_DEEP_NONE, "flush by instruction");
-	cr_expect_neq(strstr(r.reason, "deep_flush \"yes\""), NULL);
+	REASON_HAS(r, "deep_flush \"yes\"");
 	zero_mtime(dir);
-	cr_expect_eq(pmem_region_deep_flush(0), 0);
-	cr_expect_eq(errno, ENOTSUP);
+	deep_flush_not_supported(0);
 	cr_expect_eq(written(dir), 0);
 	/* no deep_flush at all (an NVDIMM region without DIMM mappings) */
 	region(NFIT_BUS, 1, "memory_controller\n", NULL, dir, sizeof(dir));
 	r = read_ok(1);
 	cr_expect_eq(r.deep, PMEM_DEEP_NONE);
 	cr_expect_str_eq(r.reason, "");
-	cr_expect_eq(pmem_region_deep_flush(1), 0);
-	cr_expect_eq(errno, ENOTSUP);
+	deep_flush_not_supported(1);
 }
 
 /* deep_flush there but unreadable: the write is tried and its error is
@@ -445,8 +442,8 @@ Test(region, unreadable_deep_flush_is_tried, .init = setup,
 		.fini = teardown)
 {
 	char dir[4096], p[4200];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, "memory_controller\n", NULL, dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0,
+			"memory_controller\n", NULL, dir);
 	snprintf(p, sizeof(p), "%s/deep_flush", dir);
 	cr_assert_eq(mkdir(p, 0755), 0);
 	errno = 0;
@@ -460,14 +457,12 @@ Test(region, unreadable_deep_flush_is_tried, .init = setup,
 Test(region, deep_flush_not_writable, .init = setup, .fini = teardown)
 {
 	char dir[4096], p[4200];
-	bus(NFIT_BUS, "ACPI.NFIT\n");
-	region(NFIT_BUS, 0, "memory_controller\n", "1\n", dir, sizeof(dir));
+	bus_region(NFIT_BUS, "ACPI.NFIT\n", 0,
+			"memory_controller\n", "1\n", dir);
 	snprintf(p, sizeof(p), "%s/deep_flush", dir);
 	cr_assert_eq(chmod(p, 0444), 0);
 	cr_assert_eq(become_nobody(), 0);
-	errno = 0;
-	cr_expect_eq(pmem_region_deep_flush(0), 0);
-	cr_expect_eq(errno, ENOTSUP);
+	deep_flush_not_supported(0);
 }
 
 Test(region, not_below_an_ndbus, .init = setup, .fini = teardown)
@@ -477,7 +472,7 @@ Test(region, not_below_an_ndbus, .init = setup, .fini = teardown)
 			sizeof(dir));
 	struct pmem_region r = read_ok(0);
 	cr_expect_eq(r.kind, PMEM_REGION_UNKNOWN);
-	cr_expect_neq(strstr(r.reason, "not below an ndbus"), NULL);
+	REASON_HAS(r, "not below an ndbus");
 	cr_expect_eq(r.domain, PMEM_DOMAIN_MEMCTRL);
 }
 
@@ -500,8 +495,7 @@ Test(region, bad_ids, .init = setup, .fini = teardown)
 Test(region, block_device_on_cxl, .init = setup, .fini = teardown)
 {
 	char dir[4096];
-	bus(CXL_BUS, "CXL\n");
-	region(CXL_BUS, 1, "memory_controller\n", "0\n", dir, sizeof(dir));
+	bus_region(CXL_BUS, "CXL\n", 1, "memory_controller\n", "0\n", dir);
 	pmem_block(CXL_BUS, 1, 7);
 	struct pmem_region r;
 	cr_expect_eq(pmem_region_of_dev(makedev(259, 7), 0, &r), 1);
@@ -530,8 +524,7 @@ Test(region, block_device_not_on_a_region, .init = setup,
 	cr_expect_eq(r.kind, PMEM_REGION_NONE);
 	cr_expect_eq(r.id, -1);
 	cr_expect_eq(r.sync, -1);
-	cr_expect_neq(strstr(r.reason, "7:0 is not on an NVDIMM-bus region"),
-			NULL, "%s", r.reason);
+	REASON_HAS(r, "7:0 is not on an NVDIMM-bus region");
 	cr_expect_str_eq(describe(&r), "no NVDIMM-bus region");
 }
 
@@ -562,8 +555,7 @@ Test(region, path_of_a_file, .init = setup, .fini = teardown)
 	char dir[4096], p[4200], link[4096];
 	struct stat st;
 	cr_assert_eq(stat(root, &st), 0);
-	bus(VIRTIO_BUS, "virtio-pmem\n");
-	region(VIRTIO_BUS, 0, NULL, NULL, dir, sizeof(dir));
+	bus_region(VIRTIO_BUS, "virtio-pmem\n", 0, NULL, NULL, dir);
 	pmem_block(VIRTIO_BUS, 0, 0);
 	snprintf(p, sizeof(p), "%s/dev/block/%u:%u", root, major(st.st_dev),
 			minor(st.st_dev));
@@ -646,8 +638,7 @@ static void dax_char_device(const char *d)
 Test(region, devdax_in_a_cxl_region, .init = setup, .fini = teardown)
 {
 	char dir[4096], d[4200];
-	bus(CXL_BUS, "CXL\n");
-	region(CXL_BUS, 0, "memory_controller\n", "0\n", dir, sizeof(dir));
+	bus_region(CXL_BUS, "CXL\n", 0, "memory_controller\n", "0\n", dir);
 	snprintf(d, sizeof(d), "%s/dax0.1/dax0.1", dir);
 	cr_assert_eq(mkdirs(d), 0);
 	put(d, "size", "130023424\n");
@@ -682,8 +673,7 @@ Test(region, devdax_in_a_virtio_region_is_not_pmem, .init = setup,
 		.fini = teardown)
 {
 	char dir[4096], d[4200];
-	bus(VIRTIO_BUS, "virtio-pmem\n");
-	region(VIRTIO_BUS, 0, NULL, NULL, dir, sizeof(dir));
+	bus_region(VIRTIO_BUS, "virtio-pmem\n", 0, NULL, NULL, dir);
 	snprintf(d, sizeof(d), "%s/dax0.0/dax0.0", dir);
 	cr_assert_eq(mkdirs(d), 0);
 	put(d, "size", "8388608\n");
