@@ -93,8 +93,8 @@ Test(ISA_SUITE, TEST_FORCED_BEST)
 
 Test(ISA_SUITE, forced_pair_and_msync)
 {
-	NAMES(choose(&ISA_HAS, 0, "PMEM_BACKEND=" ISA_FALLBACK ",temporal", NULL),
-			ISA_FALLBACK, "temporal");
+	NAMES(choose(&ISA_HAS, 0, "PMEM_BACKEND=" ISA_FALLBACK ",temporal",
+			NULL), ISA_FALLBACK, "temporal");
 	const struct pmem_backend_choice *c = choose(&ISA_HAS, 0,
 			"PMEM_BACKEND=msync-fallback", NULL);
 	NAMES(c, "msync-fallback", "temporal");

@@ -350,7 +350,8 @@ Test(pmem_info_path, tmpfs_is_on_no_region)
 	cr_assert(json_holds(r.out, "d[\"region\"][\"kind\"] == \"none\" and "
 			"d[\"region\"][\"nd_region\"] is None and "
 			"d[\"region\"][\"synchronous\"] is None and "
-			"d[\"region\"][\"notes\"]"), "region object:\n%s", r.out);
+			"d[\"region\"][\"notes\"]"), "region object:\n%s",
+			r.out);
 }
 
 Test(pmem_info_path, tmpfs_file_is_not_pmem_unless_forced)
@@ -595,8 +596,8 @@ Test(pmem_info_env, hostile_name_is_escaped)
 	char *jargv[] = { info, "--json", NULL };
 	cr_assert_eq(run_env(jargv, env, &r), 0);
 	cr_assert_eq(r.status, 0);
-	cr_assert(json_holds(r.out, "d[\"copy\"][\"name\"] == \"evil\\nrefused: "
-			"forged \\ufffd\", d[\"copy\"]"),
+	cr_assert(json_holds(r.out, "d[\"copy\"][\"name\"] == "
+			"\"evil\\nrefused: forged \\ufffd\", d[\"copy\"]"),
 			"invalid UTF-8 or JSON:\n%s", r.out);
 }
 

@@ -258,8 +258,8 @@ Test(env, no_clflushopt_alone_keeps_clwb)
 Test(env, no_clwb_and_no_clflushopt)
 {
 	expect(choose(&intel_avx512, 0, "PMEM_NO_CLWB=1",
-			"PMEM_NO_CLFLUSHOPT=1", NULL), &(struct want){ "clflush",
-			"nt-avx512", .flush_is = "PMEM_NO_CLWB=1, "
+			"PMEM_NO_CLFLUSHOPT=1", NULL), &(struct want){
+			"clflush", "nt-avx512", .flush_is = "PMEM_NO_CLWB=1, "
 				"PMEM_NO_CLFLUSHOPT=1, CPU has CLFLUSH" });
 }
 
@@ -424,7 +424,8 @@ Test(forced, msync_fallback)
 	const struct pmem_backend_choice *c = expect(choose(&intel_avx512, 0,
 			"PMEM_BACKEND=msync-fallback", "PMEM_MOVNT_THRESHOLD=64",
 			NULL), &(struct want){ "msync-fallback", "nt-avx512",
-			.copy_has = { "msync-fallback: all copies temporal" } });
+			.copy_has = {
+				"msync-fallback: all copies temporal" } });
 	/* msync covers only what flush() is given: NT bodies would escape. */
 	cr_assert_eq(c->movnt, 0);
 	cr_assert_eq(c->movnt_threshold, SIZE_MAX);
@@ -497,7 +498,8 @@ Test(forced, backend_path_replaces_default_dir)
 	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=good_copy",
 			"PMEM_BACKEND_PATH=/nonexistent", NULL), &(struct want){
 			"clwb", "nt-avx", .refusal_has = {
-				"unknown backend 'good_copy'", "/nonexistent" } });
+				"unknown backend 'good_copy'",
+				"/nonexistent" } });
 }
 
 Test(forced, linked_in_name_wins_over_path)
@@ -550,8 +552,9 @@ Test(refusal, probe_refuses_this_cpu)
 	expect(choose(&amd_zen3, 0, "PMEM_BACKEND=nt-avx512", NULL),
 			&(struct want){ "clwb", "nt-avx",
 			.copy_has = { "CPU has AVX+AVX2" },
-			.refusal_has = { "'nt-avx512' refused: this CPU cannot "
-				"run it (needs AVX-512F+AVX-512BW+AVX-512VL)" } });
+			.refusal_has = { "'nt-avx512' refused: this CPU "
+				"cannot run it (needs AVX-512F+AVX-512BW+"
+				"AVX-512VL)" } });
 	expect(choose(&old_cpu, 0, "PMEM_BACKEND=clwb,nt-avx", NULL),
 			&(struct want){ "clflush", "nt-sse2", .refusal_has = {
 				"'clwb' refused", "'nt-avx' refused" } });
