@@ -42,6 +42,15 @@ void good_flush_clflush(const void *addr, size_t len);
 void good_drain(void);
 void no_drain(void);
 
+/* The expect of a bug that leaves the range's first line in state want
+ * whenever anything is written. */
+int broken_first_line(uintptr_t dst, size_t len, uintptr_t *line,
+		enum check_line_state *st, enum check_line_state want);
+
+/* A broken backend whose every copy takes its non-temporal functions. */
+#define BROKEN_NT(move, set) .memmove_nt = move, .memset_nt = set, \
+	.movnt_threshold = 0
+
 /* Fills pmem_ops with b, through the library's one writer (pmem_ops_fill);
  * threshold is used when b has memmove_nt. */
 void broken_install(const struct broken *b, size_t threshold);

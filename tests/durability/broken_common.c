@@ -22,22 +22,30 @@ void no_drain(void)
 {
 }
 
+int broken_first_line(uintptr_t dst, size_t len, uintptr_t *line,
+		enum check_line_state *st, enum check_line_state want)
+{
+	if (!len)
+		return 0;
+	*line = dst & ~(uintptr_t)(PM_LINE - 1);
+	*st = want;
+	return 1;
+}
+
+/* A descriptor of this ABI for one of b's halves. */
+#define HEAD(nm, k) .abi_version = PMEM_BACKEND_ABI_VERSION, \
+	.size = sizeof(struct pmem_backend), .name = nm, .kind = k
+
 void broken_install(const struct broken *b, size_t threshold)
 {
 	static struct pmem_backend flush, copy;
 	flush = (struct pmem_backend){
-		.abi_version = PMEM_BACKEND_ABI_VERSION,
-		.size = sizeof(struct pmem_backend),
-		.name = b->name,
-		.kind = PMEM_BACKEND_FLUSH,
+		HEAD(b->name, PMEM_BACKEND_FLUSH),
 		.flush = b->flush,
 		.drain = b->drain,
 	};
 	copy = (struct pmem_backend){
-		.abi_version = PMEM_BACKEND_ABI_VERSION,
-		.size = sizeof(struct pmem_backend),
-		.name = b->name,
-		.kind = PMEM_BACKEND_COPY,
+		HEAD(b->name, PMEM_BACKEND_COPY),
 		.memmove_nt = b->memmove_nt,
 		.memset_nt = b->memset_nt,
 	};

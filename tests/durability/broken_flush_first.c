@@ -19,11 +19,7 @@ static void *set(void *d, int c, size_t n, pmem_flush_fn *flush)
 static int expect(uintptr_t dst, size_t len, uintptr_t *line,
 		enum check_line_state *st)
 {
-	if (!len)
-		return 0;
-	*line = dst & ~(uintptr_t)(PM_LINE - 1);
-	*st = CHECK_DIRTY;
-	return 1;
+	return broken_first_line(dst, len, line, st, CHECK_DIRTY);
 }
 
 const struct broken broken_flush_first = {
@@ -31,8 +27,6 @@ const struct broken broken_flush_first = {
 	.bug = "the flush is issued before the store",
 	.flush = good_flush_clflush,
 	.drain = good_drain,
-	.memmove_nt = move,
-	.memset_nt = set,
-	.movnt_threshold = 0,
+	BROKEN_NT(move, set),
 	.expect = expect,
 };

@@ -14,11 +14,7 @@ static void flush_clwb(const void *addr, size_t len)
 static int expect_clwb(uintptr_t dst, size_t len, uintptr_t *line,
 		enum check_line_state *st)
 {
-	if (!len)
-		return 0;
-	*line = dst & ~(uintptr_t)(PM_LINE - 1);
-	*st = CHECK_FLUSHING;
-	return 1;
+	return broken_first_line(dst, len, line, st, CHECK_FLUSHING);
 }
 
 const struct broken broken_no_fence_clwb = {
@@ -29,16 +25,6 @@ const struct broken broken_no_fence_clwb = {
 	.drain = no_drain,
 	.expect = expect_clwb,
 };
-
-static void *move(void *d, const void *s, size_t n, pmem_flush_fn *f)
-{
-	return nt_simple_move(d, s, n, f, 0);
-}
-
-static void *set(void *d, int c, size_t n, pmem_flush_fn *f)
-{
-	return nt_simple_set(d, c, n, f, 0);
-}
 
 /* Edges go through CLFLUSH and are durable; the first whole line is the
  * first non-temporal one. */
@@ -59,8 +45,6 @@ const struct broken broken_no_fence_nt = {
 	.bug = "non-temporal stores without SFENCE",
 	.flush = good_flush_clflush,
 	.drain = no_drain,
-	.memmove_nt = move,
-	.memset_nt = set,
-	.movnt_threshold = 0,
+	BROKEN_NT(nt_simple_move_right, nt_simple_set_right),
 	.expect = expect_nt,
 };

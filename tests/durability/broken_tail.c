@@ -3,16 +3,6 @@
 #include "broken.h"
 #include "nt_simple.h"
 
-static void *move(void *d, const void *s, size_t n, pmem_flush_fn *f)
-{
-	return nt_simple_move(d, s, n, f, 1);
-}
-
-static void *set(void *d, int c, size_t n, pmem_flush_fn *f)
-{
-	return nt_simple_set(d, c, n, f, 1);
-}
-
 static int expect(uintptr_t dst, size_t len, uintptr_t *line,
 		enum check_line_state *st)
 {
@@ -31,8 +21,6 @@ const struct broken broken_tail = {
 	.bug = "unaligned tail left temporal and unflushed",
 	.flush = good_flush_clflush,
 	.drain = good_drain,
-	.memmove_nt = move,
-	.memset_nt = set,
-	.movnt_threshold = 0,
+	BROKEN_NT(nt_simple_move_tail_bug, nt_simple_set_tail_bug),
 	.expect = expect,
 };

@@ -126,16 +126,6 @@ Test(negative, flush_before_store) { run(&broken_flush_first); }
 Test(negative, unaligned_tail_unflushed) { run(&broken_tail); }
 
 /* The control: the same pieces without the bugs pass every case. */
-static void *good_move(void *d, const void *s, size_t n, pmem_flush_fn *f)
-{
-	return nt_simple_move(d, s, n, f, 0);
-}
-
-static void *good_set(void *d, int c, size_t n, pmem_flush_fn *f)
-{
-	return nt_simple_set(d, c, n, f, 0);
-}
-
 static int never(uintptr_t d, size_t n, uintptr_t *l, enum check_line_state *s)
 {
 	(void)d, (void)n, (void)l, (void)s;
@@ -150,8 +140,9 @@ Test(negative, control_correct_backends_pass)
 	};
 	const struct broken nt = {
 		.name = "good-nt", .flush = good_flush_clflush,
-		.drain = good_drain, .memmove_nt = good_move,
-		.memset_nt = good_set, .movnt_threshold = 0, .expect = never,
+		.drain = good_drain,
+		BROKEN_NT(nt_simple_move_right, nt_simple_set_right),
+		.expect = never,
 	};
 	unsigned long ops = 0;
 	cr_assert_eq(sweep(&temporal, &ops), 0);

@@ -13,15 +13,10 @@ static void *move(void *d, const void *s, size_t n, pmem_flush_fn *flush)
 		flush(d, n);
 		return d;
 	}
-	return nt_simple_move(d, s, n, flush, 1);
-}
-
-static void *set(void *d, int c, size_t n, pmem_flush_fn *flush)
-{
-	return nt_simple_set(d, c, n, flush, 1);
+	return nt_simple_move_tail_bug(d, s, n, flush);
 }
 
 BROKEN_PLUGIN = {
 	BROKEN_COPY("broken-tail", "unaligned tail left temporal and "
-			"unflushed", move, set),
+			"unflushed", move, nt_simple_set_tail_bug),
 };
