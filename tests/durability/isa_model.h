@@ -33,6 +33,7 @@
 #include "check.h"
 #include "flush_lines.h"
 #include "pm_prims.h"
+#include "model_util.h"
 
 #define AREA (128 * 1024)
 
@@ -43,9 +44,7 @@ static void model_install(pmem_flush_fn *flush, void (*drain)(void));
 
 static void setup(void)
 {
-	area = mmap(NULL, AREA, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	cr_assert(area != MAP_FAILED);
+	area = model_area(AREA);
 	saved = pmem_ops;
 	check_reset();
 	check_track(area, AREA);
@@ -63,10 +62,7 @@ TestSuite(MODEL_SUITE, .init = setup, .fini = teardown);
 /* The backend of that name this build links in; fails the test if none. */
 static const struct pmem_backend *model_linked(const char *name)
 {
-	const struct pmem_backend *b = NULL;
-	for (unsigned i = 0; pmem_backend_get_static(i); i++)
-		if (strcmp(pmem_backend_get_static(i)->name, name) == 0)
-			b = pmem_backend_get_static(i);
+	const struct pmem_backend *b = linked_backend(name);
 	cr_assert_not_null(b, "%s not linked in", name);
 	return b;
 }

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "ops.h"
 #include "select.h"
+#include "model_util.h"
 
 #define LEN 4096
 
@@ -21,20 +22,10 @@ static char *pm;
 static char src[LEN];
 static struct pmem_ops saved;
 
-static const struct pmem_backend *backend(const char *name)
-{
-	for (unsigned i = 0; pmem_static_backends[i]; i++)
-		if (strcmp(pmem_static_backends[i]->name, name) == 0)
-			return pmem_static_backends[i];
-	return NULL;
-}
-
 static void setup(void)
 {
 	saved = pmem_ops;
-	pm = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	cr_assert(pm != MAP_FAILED);
+	pm = model_area(LEN);
 	memset(src, 0x5a, sizeof(src));
 }
 
@@ -85,7 +76,7 @@ static void expect_all(enum check_line_state want, const char *what)
 
 Test(fence_nt, ordered_clflush_fences_each_nt_copy)
 {
-	fill(backend("clflush"), 1);
+	fill(linked_backend("clflush"), 1);
 	cr_assert(pmem_ops.drain == pmem_drain_ordered_fn);
 	cr_assert(pmem_ops.memmove_nt == pmem_fenced_memmove_fn);
 	cr_assert(pmem_ops.memset_nt == pmem_fenced_memset_fn);
@@ -121,12 +112,12 @@ static void unordered(const struct pmem_backend *flush, int rule)
 
 Test(fence_nt, clflush_unordered_cpu_leaves_fence_to_drain)
 {
-	unordered(backend("clflush"), 0);
+	unordered(linked_backend("clflush"), 0);
 }
 
 Test(fence_nt, clwb_leaves_fence_to_drain)
 {
-	unordered(backend("clwb"), 1);
+	unordered(linked_backend("clwb"), 1);
 }
 
 /* A short overlapping move above the threshold stays temporal (and so is
@@ -163,10 +154,10 @@ static int short_overlap_flushes(const struct pmem_backend *flush,
 
 Test(fence_nt, short_overlaps_are_nt_under_an_ordered_flush)
 {
-	cr_expect_eq(short_overlap_flushes(backend("clflush"), 1), 0,
+	cr_expect_eq(short_overlap_flushes(linked_backend("clflush"), 1), 0,
 			"ordered clflush: the move should be NT");
-	cr_expect_gt(short_overlap_flushes(backend("clflush"), 0), 0,
+	cr_expect_gt(short_overlap_flushes(linked_backend("clflush"), 0), 0,
 			"clflush, CPU without the rule: temporal");
-	cr_expect_gt(short_overlap_flushes(backend("clwb"), 1), 0,
+	cr_expect_gt(short_overlap_flushes(linked_backend("clwb"), 1), 0,
 			"clwb: temporal");
 }

@@ -16,23 +16,16 @@
 #include "check.h"
 #include "ops.h"
 #include "select.h"
+#include "model_util.h"
 
 static char *pm;
 static char src[256];
 static struct pmem_ops saved;
 
-static const struct pmem_backend *linked(const char *name)
-{
-	for (unsigned i = 0; pmem_static_backends[i]; i++)
-		if (strcmp(pmem_static_backends[i]->name, name) == 0)
-			return pmem_static_backends[i];
-	return NULL;
-}
-
 static void setup(void)
 {
-	const struct pmem_backend *clwb = linked("clwb");
-	const struct pmem_backend *sse2 = linked("nt-sse2");
+	const struct pmem_backend *clwb = linked_backend("clwb");
+	const struct pmem_backend *sse2 = linked_backend("nt-sse2");
 	if (!clwb || !sse2 || !__builtin_cpu_supports("clwb"))
 		cr_skip_test("SKIP small_nt: clwb or nt-sse2 not linked in, "
 				"or no CLWB on this CPU");
@@ -41,9 +34,7 @@ static void setup(void)
 		.flush = clwb, .copy = sse2, .cpu = pmem_backend_get_cpu(),
 		.movnt_threshold = 256, .small_nt = 1,
 	});
-	pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	cr_assert(pm != MAP_FAILED);
+	pm = model_area(4096);
 	for (size_t i = 0; i < sizeof(src); i++)
 		src[i] = (char)(i * 7 + 1);
 }
@@ -78,9 +69,7 @@ static void fresh(void)
 static void copied(size_t off, size_t len, enum check_line_state want,
 		const char *what)
 {
-	cr_expect_eq(check_line(pm + off), want, "%s: %s, expected %s", what,
-			check_state_name(check_line(pm + off)),
-			check_state_name(want));
+	EXPECT_LINE(pm + off, want, what);
 	pmem_drain();
 	const char *bad = check_durable(pm, 4096);
 	cr_expect_null(bad, "%s: %s", what, bad);
@@ -180,9 +169,7 @@ static void big_move(size_t to, size_t from, size_t len, unsigned flags,
 	memmove(ref + to, ref + from, len);
 	check_track(pm, 4096);
 	pmem_memmove(pm + to, pm + from, len, flags | PMEM_F_MEM_NODRAIN);
-	cr_expect_eq(check_line(pm + to), want, "%s: %s, expected %s", what,
-			check_state_name(check_line(pm + to)),
-			check_state_name(want));
+	EXPECT_LINE(pm + to, want, what);
 	pmem_drain();
 	const char *bad = check_durable(pm, 4096);
 	cr_expect_null(bad, "%s: %s", what, bad);
@@ -229,7 +216,7 @@ static int persist_counting(const void *src, size_t len)
 
 Test(small_nt, chunking_follows_the_flush_caps)
 {
-	const struct pmem_backend *nop = linked("nop");
+	const struct pmem_backend *nop = linked_backend("nop");
 	cr_assert(pmem_ops.flush_by_line, "clwb writes back line by line");
 	if (nop) {
 		struct pmem_ops t;

@@ -13,16 +13,14 @@
 #include "check.h"
 #include "ops.h"
 #include "select.h"
+#include "model_util.h"
 
 static char *pm;
 static struct pmem_ops saved;
 
 static void setup(void)
 {
-	const struct pmem_backend *clwb = NULL;
-	for (unsigned i = 0; pmem_static_backends[i]; i++)
-		if (strcmp(pmem_static_backends[i]->name, "clwb") == 0)
-			clwb = pmem_static_backends[i];
+	const struct pmem_backend *clwb = linked_backend("clwb");
 	if (!clwb || !__builtin_cpu_supports("clwb"))
 		cr_skip_test("SKIP zero_len_drain: clwb not linked in or "
 				"not on this CPU");
@@ -33,9 +31,7 @@ static void setup(void)
 		.movnt_threshold = saved.movnt_threshold,
 		.small_nt = saved.small_nt,
 	});
-	pm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	cr_assert(pm != MAP_FAILED);
+	pm = model_area(4096);
 	check_reset();
 	check_track(pm, 4096);
 }
@@ -61,9 +57,7 @@ static void pending(void)
 
 static void expect(enum check_line_state want, const char *what)
 {
-	cr_expect_eq(check_line(pm), want, "%s: %s, expected %s", what,
-			check_state_name(check_line(pm)),
-			check_state_name(want));
+	EXPECT_LINE(pm, want, what);
 }
 
 Test(zero_len_drain, persist_forms_drain)
