@@ -79,6 +79,16 @@ static inline const char *fake_env(const char *name, void *ctx)
 	return NULL;
 }
 
+/* The fake environment from the "NAME=value" arguments up to NULL. */
+static inline void fake_vars_from(va_list ap)
+{
+	int i = 0;
+	for (const char *v; (v = va_arg(ap, const char *)) != NULL && i < 15;)
+		vars[i++] = v;
+	vars[i] = NULL;
+	fake_vars = vars;
+}
+
 /* ---- choose(cpu, auto_flush, "NAME=value", ..., NULL) ---- */
 
 static __attribute__((unused)) const struct pmem_backend *const *fake_backends;
@@ -89,13 +99,9 @@ static inline const struct pmem_backend_choice *choose(
 		const struct pmem_cpu *cpu, int auto_flush, ...)
 {
 	va_list ap;
-	int i = 0;
 	va_start(ap, auto_flush);
-	for (const char *v; (v = va_arg(ap, const char *)) != NULL && i < 15;)
-		vars[i++] = v;
+	fake_vars_from(ap);
 	va_end(ap);
-	vars[i] = NULL;
-	fake_vars = vars;
 	struct pmem_select_in in = {
 		.cpu = cpu,
 		.env = fake_env,

@@ -119,12 +119,9 @@ static int cur_eadr, cur_privileged;
 static const struct pmem_backend_choice *run(const char *path, ...)
 {
 	va_list ap;
-	int i = 0;
 	va_start(ap, path);
-	for (const char *v; (v = va_arg(ap, const char *)) != NULL && i < 15;)
-		vars[i++] = v;
+	fake_vars_from(ap);
 	va_end(ap);
-	vars[i] = NULL;
 	struct pmem_select_in in = {
 		.cpu = cur_cpu,
 		.env = fake_env,
