@@ -23,11 +23,12 @@
 #include "libpmem.h"
 #include "libpmem_backend.h"
 #include "select.h"
+#include "isa_test.h"
 #include "pmem_info_run.h"
 
-TestSuite(INFO_SUITE, .init = find_pmem_info);
+ISA_TEST_SUITE(INFO_SUITE, .init = find_pmem_info);
 
-Test(INFO_SUITE, features_and_choice)
+ISA_TEST(INFO_SUITE, features_and_choice)
 {
 	static const char *const foreign[] = ISA_FOREIGN;
 	const char *out = run((const char *const[]){ NULL });
@@ -56,7 +57,7 @@ Test(INFO_SUITE, features_and_choice)
 		cr_assert(!has(out, foreign[i]), "%s in %s", foreign[i], out);
 }
 
-Test(INFO_SUITE, TEST_FORCED_BEST)
+ISA_TEST(INFO_SUITE, TEST_FORCED_BEST)
 {
 	if (pmem_backend_get_cpu()->features & ISA_BEST_NEEDS)
 		cr_skip_test("this CPU has " ISA_BEST_FEATURE);
@@ -68,7 +69,7 @@ Test(INFO_SUITE, TEST_FORCED_BEST)
 			"%s", out);
 }
 
-Test(INFO_SUITE, forced_pair_by_name)
+ISA_TEST(INFO_SUITE, forced_pair_by_name)
 {
 	const char *out = run((const char *const[]){
 			"PMEM_BACKEND=msync-fallback,temporal", NULL });

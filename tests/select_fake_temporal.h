@@ -24,6 +24,7 @@
 
 #include <stdio.h>
 
+#include "isa_test.h"
 #include "select_fake.h"
 
 /* The ISA's descriptors' facts, in the order configure.py links them in. */
@@ -44,9 +45,9 @@ static void use_fakes(void)
 	fake_plugin_dir = "/nonexistent";
 }
 
-TestSuite(ISA_SUITE, .init = use_fakes);
+ISA_TEST_SUITE(ISA_SUITE, .init = use_fakes);
 
-Test(ISA_SUITE, TEST_BEST)
+ISA_TEST(ISA_SUITE, TEST_BEST)
 {
 	const struct pmem_backend_choice *c = choose(&ISA_HAS, 0, NULL);
 	NAMES(c, ISA_BEST, "temporal");
@@ -54,7 +55,7 @@ Test(ISA_SUITE, TEST_BEST)
 	cr_assert_null(c->refusal);
 }
 
-Test(ISA_SUITE, TEST_FALLBACK)
+ISA_TEST(ISA_SUITE, TEST_FALLBACK)
 {
 	const struct pmem_backend_choice *c = choose(&ISA_LACKS, 0, NULL);
 	NAMES(c, ISA_FALLBACK, "temporal");
@@ -82,7 +83,7 @@ static void nop_for_auto_flush_and_no_flush(const struct pmem_cpu *auto_cpu,
 			"temporal");
 }
 
-Test(ISA_SUITE, TEST_FORCED_BEST)
+ISA_TEST(ISA_SUITE, TEST_FORCED_BEST)
 {
 	const struct pmem_backend_choice *c = choose(&ISA_LACKS, 0,
 			"PMEM_BACKEND=" ISA_BEST, NULL);
@@ -91,7 +92,7 @@ Test(ISA_SUITE, TEST_FORCED_BEST)
 			"it (needs " ISA_BEST_FEATURE ")");
 }
 
-Test(ISA_SUITE, forced_pair_and_msync)
+ISA_TEST(ISA_SUITE, forced_pair_and_msync)
 {
 	NAMES(choose(&ISA_HAS, 0, "PMEM_BACKEND=" ISA_FALLBACK ",temporal",
 			NULL), ISA_FALLBACK, "temporal");
@@ -116,7 +117,7 @@ static void other_isa_name_refused(const struct pmem_cpu *cpu,
 }
 
 /* The ISA's bits have names, for pmem-info and the reasons. */
-Test(ISA_SUITE, feature_names)
+ISA_TEST(ISA_SUITE, feature_names)
 {
 	char buf[128];
 	cr_assert_str_eq(pmem_select_needs(&fake[0], buf, sizeof(buf)),
@@ -126,7 +127,7 @@ Test(ISA_SUITE, feature_names)
 }
 
 /* The fake table has the facts of the descriptors linked in here. */
-Test(ISA_SUITE, fakes_have_the_real_descriptors_facts)
+ISA_TEST(ISA_SUITE, fakes_have_the_real_descriptors_facts)
 {
 	/* msync-fallback and nop are linked in on every ISA */
 	cr_assert_geq(fakes_match_linked(all), 2);

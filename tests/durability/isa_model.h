@@ -34,6 +34,7 @@
 #include "flush_lines.h"
 #include "pm_prims.h"
 #include "model_util.h"
+#include "isa_test.h"
 
 #define AREA (128 * 1024)
 
@@ -57,7 +58,7 @@ static void teardown(void)
 	munmap(area, AREA);
 }
 
-TestSuite(MODEL_SUITE, .init = setup, .fini = teardown);
+ISA_TEST_SUITE(MODEL_SUITE, .init = setup, .fini = teardown);
 
 /* The backend of that name this build links in; fails the test if none. */
 static const struct pmem_backend *model_linked(const char *name)
@@ -85,7 +86,7 @@ static void model_clean_then_sync(char *p, void (*clean)(const void *),
 	cr_assert_null(check_durable(p, 64));
 }
 
-Test(MODEL_SUITE, TEST_WEAK_SYNC)
+ISA_TEST(MODEL_SUITE, TEST_WEAK_SYNC)
 {
 	pm_store_fill(area, 0x22, 64);
 	MODEL_CLEAN(area);
@@ -95,7 +96,7 @@ Test(MODEL_SUITE, TEST_WEAK_SYNC)
 	cr_assert_eq(check_line(area), CHECK_DURABLE);
 }
 
-Test(MODEL_SUITE, TEST_STORE_AFTER_CLEAN)
+ISA_TEST(MODEL_SUITE, TEST_STORE_AFTER_CLEAN)
 {
 	pm_store_fill(area, 0x33, 64);
 	MODEL_CLEAN(area);
@@ -105,7 +106,7 @@ Test(MODEL_SUITE, TEST_STORE_AFTER_CLEAN)
 	cr_assert_not_null(check_durable(area, 64));
 }
 
-Test(MODEL_SUITE, TEST_SYNC_ALONE)
+ISA_TEST(MODEL_SUITE, TEST_SYNC_ALONE)
 {
 	MODEL_SYNC();
 	MODEL_CLEAN(area + 64);
@@ -117,7 +118,7 @@ Test(MODEL_SUITE, TEST_SYNC_ALONE)
 }
 
 /* Each of the ISA's events prints as its own name. */
-Test(MODEL_SUITE, events_have_names)
+ISA_TEST(MODEL_SUITE, events_have_names)
 {
 #define EV(name) cr_assert_str_eq(check_event_name(PM_EV_##name), #name);
 	MODEL_EVENTS
@@ -194,7 +195,7 @@ static unsigned long sweep(pmem_flush_fn *flush, void (*drain)(void),
 }
 
 /* Every case writes something: with either bug every one must be caught. */
-Test(MODEL_SUITE, TEST_WEAK_DRAIN)
+ISA_TEST(MODEL_SUITE, TEST_WEAK_DRAIN)
 {
 	unsigned long ops = 0;
 	unsigned long caught = sweep(good_flush, drain_weak, CHECK_FLUSHING,
@@ -202,7 +203,7 @@ Test(MODEL_SUITE, TEST_WEAK_DRAIN)
 	cr_assert_eq(caught, ops, "caught %lu of %lu", caught, ops);
 }
 
-Test(MODEL_SUITE, TEST_LAST_LINE)
+ISA_TEST(MODEL_SUITE, TEST_LAST_LINE)
 {
 	unsigned long ops = 0;
 	unsigned long caught = sweep(flush_skips_last_line, good_drain,
@@ -218,7 +219,7 @@ static void model_backend_passes(const struct pmem_backend *b)
 	cr_assert_gt(ops, 10000);
 }
 
-Test(MODEL_SUITE, TEST_BACKEND)
+ISA_TEST(MODEL_SUITE, TEST_BACKEND)
 {
 	model_backend_passes(model_linked(MODEL_BACKEND));
 }
