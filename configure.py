@@ -468,7 +468,7 @@ def add_dropin(n, args, release, target):
                'tests/test_install.sh', 'tests/test_vendor_backend_x86.sh',
                'tests/interop/run.sh', 'tests/test_pmembench_x86.sh',
                'tests/test_calibrate_x86.sh', 'tests/test_bench_clients_x86.sh',
-               'tests/test_criterion_lite.sh']
+               'tests/test_criterion_lite.sh', 'tests/test_nt_order_x86.py']
     return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
 
 

@@ -38,6 +38,17 @@
 #define NT_PER_BLOCK (NT_BLOCK / NT_W)	/* vectors per iteration */
 #define NT_PER_LINE (PM_LINE / NT_W)
 
+/*
+ * The non-temporal stores of a block go out in address order, each line's
+ * parts one after the other: the compiler may otherwise interleave the
+ * halves of different lines, and on Intel family 6 model 0xa7 a line whose
+ * 32- or 16-byte parts were stored apart made reading it back after the
+ * fence 2.5-3 times slower (docs/performance.md, "NT stores in address
+ * order").  An empty asm with a memory clobber keeps the order and costs
+ * no instruction.
+ */
+#define NT_IN_ORDER() __asm__ volatile("" ::: "memory")
+
 /* Moves n vectors (a compile-time constant) from s to d: all loads, then
  * all stores, so an overlap within the block cannot corrupt it. */
 #define NT_MOVE_VECS(d, s, n) do { \
@@ -46,14 +57,18 @@
 	for (unsigned i_ = 0; i_ < (n); i_++) \
 		v_[i_] = NT_LOADU((const char *)(s) + i_ * NT_W); \
 	_Pragma("GCC unroll 16") \
-	for (unsigned i_ = 0; i_ < (n); i_++) \
+	for (unsigned i_ = 0; i_ < (n); i_++) { \
 		NT_STORE((char *)(d) + i_ * NT_W, v_[i_]); \
+		NT_IN_ORDER(); \
+	} \
 } while (0)
 
 #define NT_FILL_VECS(d, v, n) do { \
 	_Pragma("GCC unroll 16") \
-	for (unsigned i_ = 0; i_ < (n); i_++) \
+	for (unsigned i_ = 0; i_ < (n); i_++) { \
 		NT_STORE((char *)(d) + i_ * NT_W, (v)); \
+		NT_IN_ORDER(); \
+	} \
 } while (0)
 
 #define NT_PIECES_MAX 32
