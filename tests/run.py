@@ -63,8 +63,12 @@ def execute(prog, report, limit):
     # TEST_RUNNER: what runs a program built for another OS (Wine).
     argv = shlex.split(os.environ.get('TEST_RUNNER', '')) + argv
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        try:
+            proc = subprocess.Popen(argv, stdout=out,
+                                    stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        except OSError as e:    # not executable, missing: a failure, go on
+            return 127, 'run.py: cannot start %s: %s\n' % (prog, e.strerror)
         try:
             rc = proc.wait(timeout=limit)
         except subprocess.TimeoutExpired:

@@ -3,7 +3,7 @@
 fake programs: a Criterion program with a silent skip and a crash
 (build/tests/runner/criterion_sample), a script that runs it and reports
 its own counts, a script that only skips, scripts
-that crash (alone and after reporting counts) and one that hangs with a
+that crash (alone and after reporting counts), one that is not executable and one that hangs with a
 child holding its output open (PMEM_TEST_TIMEOUT=2).  Each case checks
 run.py's per-program line, its totals line and its exit status.
 Ends with "runner: N passed, N failed".
@@ -97,6 +97,13 @@ def main():
                       'echo "late: 2 passed, 0 failed"\nkill -ABRT $$\n')
         expect('counts then a crash: the crash counted once', [late],
                (2, 1, 0), 1, [r'killed by SIGABRT'])
+
+        noexec = script(tmp, 'noexec.sh', 'echo "noexec: 1 passed, 0 failed"\n')
+        os.chmod(noexec, 0o644)
+        expect('a script without its executable bit fails, the rest runs',
+               [noexec, skip], (0, 1, 1), 1,
+               [r'cannot start .*noexec\.sh: Permission denied',
+                r'noexec\.sh: FAILED .*exit status 127'])
 
         pidfile = os.path.join(tmp, 'child.pid')
         hang = script(tmp, 'hang.sh',
