@@ -68,16 +68,21 @@ static inline int want_nt(void *dst, const void *src, size_t len,
  * memset_flush), it does every copy that does not overlap and every fill
  * longer than one chunk: its flush instruction sits in its copy loop, and
  * a random 512-byte write (fio's default) no longer waits for one chunk's
- * write-back before the next chunk's stores.  Overlapping moves (mostly
- * small shifts of data just read) and one chunk or less stay here: libc's
- * wider stores did better on them (docs/performance.md, "Temporal copies:
- * the flush backend's own loop", "Temporal copies of 257 B-2 KiB").
+ * write-back before the next chunk's stores.  Overlapping moves shorter
+ * than OVERLAP_FLUSH_COPY_MIN (mostly small shifts of data just read) and
+ * one chunk or less stay here: libc's wider stores did better on them;
+ * longer overlapping moves lost to PMDK in libc chunks (docs/
+ * performance.md, "Temporal copies: the flush backend's own loop",
+ * "Temporal copies of 257 B-2 KiB", "Long overlapping temporal moves").
  */
 #ifndef TEMPORAL_CHUNK
 #define TEMPORAL_CHUNK 256u
 #endif
 #ifndef FLUSH_COPY_MIN
 #define FLUSH_COPY_MIN (TEMPORAL_CHUNK + 1)
+#endif
+#ifndef OVERLAP_FLUSH_COPY_MIN
+#define OVERLAP_FLUSH_COPY_MIN 8192u
 #endif
 
 static inline int chunked(size_t len, pmem_flush_fn *flush)
@@ -92,7 +97,8 @@ static void temporal_move(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
 {
 	if (pmem_ops.memmove_flush && flush != flush_none &&
-			len >= FLUSH_COPY_MIN && !overlaps(dst, src, len)) {
+			len >= FLUSH_COPY_MIN && (len >= OVERLAP_FLUSH_COPY_MIN ||
+			!overlaps(dst, src, len))) {
 		pmem_ops.memmove_flush(dst, src, len);
 		return;
 	}

@@ -251,3 +251,45 @@ Test(small_nt, chunking_follows_the_flush_caps)
 	n = persist_counting(big, sizeof(big));
 	cr_expect_eq(n, 1, "not line by line: %d flushes", n);
 }
+
+/* An overlapping temporal move of OVERLAP_FLUSH_COPY_MIN (8 KiB) or more
+ * goes to the flush backend's own loop, a shorter one is chunked in the
+ * library; both directions end durable and equal to memmove's result. */
+Test(small_nt, long_overlapping_moves_take_the_flush_copy)
+{
+	enum { AREA = 3 * 8192 };
+	static char want[AREA];
+	char *a = model_area(AREA);
+	real_flush = pmem_ops.flush;
+	pmem_ops.flush = counting_flush;
+	pmem_ops.deep_flush = real_flush;
+	pmem_ops.movnt_threshold = SIZE_MAX;
+	pmem_ops.small_nt = 0;
+	static const size_t lens[] = { 8191, 8192, 12345 };
+	static const long shifts[] = { 8, -8, 40, -192, 4096 };
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		for (size_t j = 0; j < sizeof(shifts) / sizeof(shifts[0]); j++) {
+			size_t len = lens[i], from = 4096 + 3;
+			size_t to = (size_t)((long)from + shifts[j]);
+			for (size_t k = 0; k < AREA; k++)
+				want[k] = (char)(k * 13 + i + j);
+			memcpy(a, want, AREA);
+			memmove(want + to, want + from, len);
+			check_track(a, AREA);
+			flush_calls = 0;
+			pmem_memmove_persist(a + to, a + from, len);
+			int chunked = flush_calls > 0;
+			cr_expect_eq(chunked, !pmem_ops.memmove_flush ||
+					len < 8192, "len %zu shift %ld: %d "
+					"flush calls", len, shifts[j],
+					flush_calls);
+			cr_expect_null(check_durable(a, AREA),
+					"len %zu shift %ld", len, shifts[j]);
+			cr_expect(memcmp(a, want, AREA) == 0,
+					"len %zu shift %ld: wrong bytes", len,
+					shifts[j]);
+			check_reset();
+		}
+	}
+	munmap(a, AREA);
+}
