@@ -2,7 +2,7 @@
 """Runs test programs and adds up their results.
 
 Each argument is a program (run through $TEST_RUNNER when set, e.g.
-Wine).  Criterion programs (ELF programs importing
+Wine; a script runs here and finds $TEST_RUNNER in its environment).  Criterion programs (ELF programs importing
 criterion_internal_test_main) are run with --json=FILE and counted from
 that report (Criterion's console output shows neither skips nor their
 reasons): every skipped test is printed as "SKIP suite::test: reason" and
@@ -52,6 +52,14 @@ def is_criterion(prog):
     return data[:4] == b'\x7fELF' and b'criterion_internal_test_main' in data
 
 
+def is_script(prog):
+    try:
+        with open(prog, 'rb') as f:
+            return f.read(2) == b'#!'
+    except OSError:
+        return False
+
+
 def execute(prog, report, limit):
     """Runs prog in its own process group, output to a file (a pipe kept
     open by a stray grandchild would block us).  Returns (exit status or
@@ -60,8 +68,10 @@ def execute(prog, report, limit):
     # (LeakSanitizer fails the sanitizer build), and scripts that run
     # Criterion programs must not hand their children a report file.
     argv = [prog] + (['--json=' + report] if is_criterion(prog) else [])
-    # TEST_RUNNER: what runs a program built for another OS (Wine).
-    argv = shlex.split(os.environ.get('TEST_RUNNER', '')) + argv
+    # TEST_RUNNER: what runs a program built for another OS (Wine); a
+    # script is this machine's.
+    if not is_script(prog):
+        argv = shlex.split(os.environ.get('TEST_RUNNER', '')) + argv
     with tempfile.TemporaryFile() as out:
         try:
             proc = subprocess.Popen(argv, stdout=out,

@@ -2,6 +2,9 @@
  * criterion.h (criterion_lite) -- the part of Criterion's API the tests of
  * this tree use, for a target that has no Criterion (README.md here).  One
  * test program is one file that includes this header; it supplies main().
+ * Each test runs in a child process: fork() on POSIX; on Windows, which
+ * has no fork, the program starts itself with --crl-child N, N the test's
+ * place in the run (as Criterion's BoxFort re-executes the program).
  */
 #ifndef CRITERION_LITE_H
 #define CRITERION_LITE_H 1
@@ -12,9 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 /* cr_assert(x) passes an empty format: not a mistake here. */
 #pragma GCC diagnostic ignored "-Wformat-zero-length"
@@ -42,6 +49,7 @@ struct crl_test {
 	struct criterion_test_params (*params)(void);
 	struct criterion_test_extra_data data;
 	struct crl_test *next;
+	int line;		/* where it is defined: the run's order */
 };
 
 struct crl_suite {
@@ -50,17 +58,22 @@ struct crl_suite {
 	struct crl_suite *next;
 };
 
-static struct crl_test *crl_tests, **crl_tail = &crl_tests;
+static struct crl_test *crl_tests;
 static struct crl_suite *crl_suites;
 static const struct crl_test *crl_cur;
 static long crl_param = -1;
 static int crl_expect_failed, crl_in_fini;
 static void (*crl_fini)(void);
 
+/* In the order of the file: constructors run in reverse order on
+ * Windows. */
 static inline void crl_add(struct crl_test *t)
 {
-	*crl_tail = t;
-	crl_tail = &t->next;
+	struct crl_test **p = &crl_tests;
+	while (*p && (*p)->line <= t->line)
+		p = &(*p)->next;
+	t->next = *p;
+	*p = t;
 }
 
 #define CRL_ID(kind, suite, name) crl_##kind##_##suite##_##name
@@ -68,7 +81,8 @@ static inline void crl_add(struct crl_test *t)
 #define Test(suite, name, ...) \
 	static void CRL_ID(fn, suite, name)(void); \
 	static struct crl_test CRL_ID(t, suite, name) = { #suite, #name, \
-		CRL_ID(fn, suite, name), NULL, NULL, { __VA_ARGS__ }, NULL }; \
+		CRL_ID(fn, suite, name), NULL, NULL, { __VA_ARGS__ }, NULL, \
+		__LINE__ }; \
 	__attribute__((constructor)) static void CRL_ID(reg, suite, name)(void) \
 	{ \
 		crl_add(&CRL_ID(t, suite, name)); \
@@ -93,7 +107,7 @@ static inline void crl_add(struct crl_test *t)
 	static void CRL_ID(fn, suite, name)(param); \
 	static struct crl_test CRL_ID(t, suite, name) = { #suite, #name, NULL, \
 		(void (*)(void *))CRL_ID(fn, suite, name), \
-		CRL_ID(params, suite, name), { __VA_ARGS__ }, NULL }; \
+		CRL_ID(params, suite, name), { __VA_ARGS__ }, NULL, __LINE__ }; \
 	__attribute__((constructor)) static void CRL_ID(reg, suite, name)(void) \
 	{ \
 		crl_add(&CRL_ID(t, suite, name)); \
@@ -214,38 +228,176 @@ static struct criterion_test_extra_data crl_merged(const struct crl_test *t)
 	return d;
 }
 
-/* Runs one test (one parameter) in a child; 0 passed, 1 failed, 2
- * skipped. */
-static int crl_run(const struct crl_test *t, void *param, long ix)
+/* The test's body, in the child: exits 0 passed, 1 failed, 77 skipped. */
+__attribute__((noreturn))
+static void crl_child(const struct crl_test *t, void *param, long ix)
 {
 	struct criterion_test_extra_data d = crl_merged(t);
+	crl_cur = t;
+	crl_param = ix;
+	crl_fini = d.fini;
+#ifndef _WIN32
+	if (d.timeout > 0)
+		alarm((unsigned)d.timeout + 1);
+#endif
+	if (d.init)
+		d.init();
+	if (t->pfn)
+		t->pfn(param);
+	else
+		t->fn();
+	if (d.fini) {
+		crl_in_fini = 1;
+		d.fini();
+	}
 	fflush(stdout);
 	fflush(stderr);
+	_exit(crl_expect_failed ? 1 : 0);
+}
+
+#ifdef _WIN32
+/* A crash ends the child with exit code CRL_SIGNALED + the signal POSIX
+ * would kill it with (raise() and a fault alike), or with the exception's
+ * code: never a dialog or Wine's debugger. */
+#define CRL_SIGNALED 0x100
+
+static void crl_signaled(int sig)
+{
+	fflush(stdout);
+	fflush(stderr);
+	_exit(CRL_SIGNALED + sig);
+}
+
+static LONG WINAPI crl_crashed(EXCEPTION_POINTERS *e)
+{
+	DWORD c = e->ExceptionRecord->ExceptionCode;
+	if (c == EXCEPTION_ACCESS_VIOLATION)
+		crl_signaled(SIGSEGV);
+	if (c == EXCEPTION_ILLEGAL_INSTRUCTION ||
+			c == EXCEPTION_PRIV_INSTRUCTION)
+		crl_signaled(SIGILL);
+	if (c == EXCEPTION_INT_DIVIDE_BY_ZERO)
+		crl_signaled(SIGFPE);
+	fflush(stdout);
+	fflush(stderr);
+	TerminateProcess(GetCurrentProcess(), c);
+	return EXCEPTION_CONTINUE_SEARCH;
+}
+
+static void crl_child_setup(void)
+{
+	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+	SetUnhandledExceptionFilter(crl_crashed);
+	signal(SIGSEGV, crl_signaled);
+	signal(SIGILL, crl_signaled);
+	signal(SIGFPE, crl_signaled);
+	signal(SIGABRT, crl_signaled);
+}
+
+/* Copies what the child wrote so far to stdout: through a pipe, so its
+ * lines and ours stay in order in a file (a file handle shared by two
+ * Windows processes does not append). */
+static void crl_relay(HANDLE rd)
+{
+	char buf[4096];
+	DWORD avail, got;
+	while (PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL) && avail &&
+			ReadFile(rd, buf, avail < sizeof(buf) ? avail :
+				sizeof(buf), &got, NULL) && got)
+		fwrite(buf, 1, got, stdout);
+	fflush(stdout);
+}
+
+/* Starts this program with --crl-child ord, its output and errors into
+ * ours, and waits for it (timeout seconds, 0: none): 0 with its exit
+ * code in *code, -1 on a time-out, -2 when it did not start. */
+static int crl_spawn(unsigned long ord, double timeout, DWORD *code)
+{
+	static wchar_t exe[32768], cmd[32800];
+	DWORD n = GetModuleFileNameW(NULL, exe, 32768);
+	if (n == 0 || n >= 32768)
+		return -2;
+	swprintf(cmd, 32800, L"\"%ls\" --crl-child %lu", exe, ord);
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+	HANDLE rd, wr;
+	if (!CreatePipe(&rd, &wr, &sa, 0))
+		return -2;
+	SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+	STARTUPINFOW si = { .cb = sizeof(si), .dwFlags = STARTF_USESTDHANDLES,
+		.hStdInput = GetStdHandle(STD_INPUT_HANDLE),
+		.hStdOutput = wr, .hStdError = wr };
+	PROCESS_INFORMATION pi;
+	BOOL started = CreateProcessW(exe, cmd, NULL, NULL, TRUE, 0, NULL,
+			NULL, &si, &pi);
+	CloseHandle(wr);
+	if (!started) {
+		CloseHandle(rd);
+		return -2;
+	}
+	CloseHandle(pi.hThread);
+	ULONGLONG end = GetTickCount64() + (ULONGLONG)((timeout + 1) * 1000);
+	int ret = 0;
+	while (WaitForSingleObject(pi.hProcess, 20) == WAIT_TIMEOUT) {
+		crl_relay(rd);
+		if (timeout > 0 && GetTickCount64() > end) {
+			TerminateProcess(pi.hProcess, 1);
+			WaitForSingleObject(pi.hProcess, INFINITE);
+			ret = -1;
+			break;
+		}
+	}
+	crl_relay(rd);
+	if (!GetExitCodeProcess(pi.hProcess, code))
+		*code = 1;
+	CloseHandle(pi.hProcess);
+	CloseHandle(rd);
+	return ret;
+}
+#endif
+
+/* Runs one test (one parameter, the ord-th of the run) in a child; 0
+ * passed, 1 failed, 2 skipped. */
+static int crl_run(const struct crl_test *t, void *param, long ix,
+		unsigned long ord)
+{
+	fflush(stdout);
+	fflush(stderr);
+#ifdef _WIN32
+	(void)param;
+	DWORD code = 1;
+	int r = crl_spawn(ord, crl_merged(t).timeout, &code);
+	crl_cur = t;
+	crl_param = ix;
+	if (r == 0 && (code == 0 || code == 77 || code == 1))
+		return code == 0 ? 0 : code == 77 ? 2 : 1;
+	int sig = r == 0 && code > CRL_SIGNALED && code < CRL_SIGNALED + 64 ?
+		(int)(code - CRL_SIGNALED) : 0;
+	/* an NTSTATUS error code (0xC.......) is an exception */
+	int crash = r == -1 || sig ||
+		(r == 0 && (code & 0xc0000000u) == 0xc0000000u);
+	fprintf(stderr, crash ? "[CRASH] " : "[FAIL] ");
+	crl_label(stderr);
+	if (r == -1)
+		fprintf(stderr, ": timed out\n");
+	else if (r == -2)
+		fprintf(stderr, ": could not start the child (error %lu)\n",
+				(unsigned long)GetLastError());
+	else if (sig)
+		fprintf(stderr, ": killed by signal %d\n", sig);
+	else if (crash)
+		fprintf(stderr, ": exception 0x%08lx\n", (unsigned long)code);
+	else
+		fprintf(stderr, ": exit status %lu\n", (unsigned long)code);
+	return 1;
+#else
+	(void)ord;
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("criterion_lite: fork");
 		return 1;
 	}
-	if (pid == 0) {
-		crl_cur = t;
-		crl_param = ix;
-		crl_fini = d.fini;
-		if (d.timeout > 0)
-			alarm((unsigned)d.timeout + 1);
-		if (d.init)
-			d.init();
-		if (t->pfn)
-			t->pfn(param);
-		else
-			t->fn();
-		if (d.fini) {
-			crl_in_fini = 1;
-			d.fini();
-		}
-		fflush(stdout);
-		fflush(stderr);
-		_exit(crl_expect_failed ? 1 : 0);
-	}
+	if (pid == 0)
+		crl_child(t, param, ix);
 	int st;
 	while (waitpid(pid, &st, 0) < 0)
 		;
@@ -266,22 +418,42 @@ static int crl_run(const struct crl_test *t, void *param, long ix)
 		fprintf(stderr, ": exit status %d\n", WEXITSTATUS(st));
 	}
 	return 1;
+#endif
 }
 
 int main(int argc, char **argv)
 {
 	unsigned n[3] = { 0, 0, 0 };
-	(void)argc;
-	(void)argv;
+	unsigned long ord = 0, child = (unsigned long)-1;
+	if (argc == 3 && strcmp(argv[1], "--crl-child") == 0)
+		child = strtoul(argv[2], NULL, 10);
+#ifdef _WIN32
+	if (child != (unsigned long)-1)
+		crl_child_setup();
+#endif
+	/* The child walks the same list to its test: the parameters are
+	 * made again, as in Criterion's re-executed workers. */
 	for (const struct crl_test *t = crl_tests; t; t = t->next) {
 		if (!t->pfn) {
-			n[crl_run(t, NULL, -1)]++;
+			if (ord == child)
+				crl_child(t, NULL, -1);
+			if (child == (unsigned long)-1)
+				n[crl_run(t, NULL, -1, ord)]++;
+			ord++;
 			continue;
 		}
 		struct criterion_test_params p = t->params();
-		for (size_t i = 0; i < p.length; i++)
-			n[crl_run(t, (char *)p.params + i * p.size,
-					(long)i)]++;
+		for (size_t i = 0; i < p.length; i++, ord++) {
+			void *param = (char *)p.params + i * p.size;
+			if (ord == child)
+				crl_child(t, param, (long)i);
+			if (child == (unsigned long)-1)
+				n[crl_run(t, param, (long)i, ord)]++;
+		}
+	}
+	if (child != (unsigned long)-1) {
+		fprintf(stderr, "criterion_lite: no test %lu\n", child);
+		return 2;
 	}
 	printf("%u passed, %u failed, %u skipped\n", n[0], n[1], n[2]);
 	return n[1] ? 1 : 0;
