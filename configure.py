@@ -14,7 +14,10 @@ adding a file needs no edit here:
   tests/test_*.c        Criterion test programs, run by `ninja test`;
                         *_<isa>.c and files under a folder of an ISA
                         (tests/durability/plugins/x86_64/) for that ISA only
-  tests/windows/*.c     the Windows host's tests, run under Wine
+  tests/portable/test_*.c
+                        Criterion programs built for every OS (Linux hosts
+                        and Windows, there with tests/criterion_lite/)
+  tests/windows/*.c     the Windows host's own tests, run under Wine
 Variants: build/ (release), build/debug/ (debug logging), build/check/
 (primitives recorded for the durability model).
 --host=aarch64-linux-gnu or powerpc64le-linux-gnu cross-builds and runs
@@ -522,14 +525,22 @@ def add_test_plugins(n, vflags):
 # ---- issue 7: the check build's tests (durability model) ---------------
 
 MATRIX = 'check/pmem-check/matrix.c'
+# Criterion programs every OS builds; they may use the backend matrix.
+PORTABLE_TESTS = 'tests/portable/test_*.c'
 PMEM_CHECK = 'check/pmem-check/pmem-check.c'
 CHECK_INC = ['-Itests', '-Icheck/pmem-check']
 
 
 def matrix_obj(n, vdir, vflags):
-    """The backend matrix engine (test_checkasm, pmem-check)."""
-    return n.build(objname(vdir, MATRIX), 'cc', [MATRIX],
-                   vflags=' '.join(vflags + ['-Itests', '-Icheck/pmem-check']))
+    """The backend matrix engine (test_checkasm, pmem-check), built once
+    per variant however many programs link it."""
+    o = objname(vdir, MATRIX)
+    built = n.__dict__.setdefault('matrix_objs', set())
+    if o not in built:
+        built.add(o)
+        n.build(o, 'cc', [MATRIX],
+                vflags=' '.join(vflags + ['-Itests', '-Icheck/pmem-check']))
+    return [o]
 
 CHECK_VFLAGS = ['-O2', '-g', '-DPMEM_CHECK']
 DEBUG_VFLAGS = ['-O0', '-g', '-DPMEM_DEBUG']
@@ -547,8 +558,8 @@ def add_check_tests(n, target):
     """Test programs linked with build/check/libpmem.a, output under
     build/check/tests/: tests/durability/test_*.c (each linked with the
     deliberately broken backends tests/durability/broken_*.c), and
-    tests/test_checkasm.c rebuilt with -DPMEM_CHECK so the whole backend
-    matrix also runs under the shadow cache model.  -rdynamic lets check
+    tests/portable/test_checkasm.c rebuilt with -DPMEM_CHECK so the whole
+    backend matrix also runs under the shadow cache model.  -rdynamic lets check
     plugins (build/check/backends/*.so) find pmem_check_record."""
     vdir = 'build/check'
     lib = vdir + '/libpmem.a'
@@ -559,7 +570,8 @@ def add_check_tests(n, target):
         broken += n.build(objname(vdir, s), 'cc', [s], vflags=dur)
     matrix = matrix_obj(n, vdir, CHECK_VFLAGS)
     progs = []
-    for s in srcs(ddir + '/test_*.c') + srcs('tests/test_checkasm.c'):
+    for s in srcs(ddir + '/test_*.c') + \
+            srcs('tests/portable/test_checkasm.c'):
         prog = os.path.splitext(os.path.basename(s))[0]
         mine = s.startswith('tests/durability/')
         o = n.build(objname(vdir, s), 'cc', [s],
@@ -964,21 +976,26 @@ def shared_lib(n, target, vdir, objs):
     n.build(vdir + '/libpmem.so', 'symlink', so, target='libpmem.so.1')
 
 
+def criterion_prog(n, target, s, release):
+    """build/tests/<name>: a Criterion program linked with the release
+    library, the portable ones also with the backend matrix engine."""
+    prog = os.path.splitext(os.path.basename(s))[0]
+    portable = s.startswith('tests/portable/')
+    inc = ['-Itests', '-Icheck/pmem-check'] if portable else []
+    o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release + inc))
+    if portable:
+        o += matrix_obj(n, 'build', release)
+    return n.build('build/tests/' + prog + target.exe, 'exe',
+                   o + ['build/libpmem.a'], xlibs=' '.join(TEST_LIBS))[0]
+
+
 def add_linux_tests(n, target, args, release):
     """The Criterion programs (tests/test_*.c), the script tests and the
     check, debug, runner and thread tests: what `ninja test` runs on a
     Linux host."""
-    rel = 'build/libpmem.a'
-    tests = []
-    for s in target.filter(srcs('tests/test_*.c')):
-        prog = os.path.splitext(os.path.basename(s))[0]
-        extra_inc = ['-Icheck/pmem-check'] if prog == 'test_checkasm' else []
-        o = n.build(objname('build', s), 'cc', [s],
-                    vflags=' '.join(release + extra_inc))
-        if prog == 'test_checkasm':
-            o += matrix_obj(n, 'build', release)
-        tests += n.build('build/tests/' + prog, 'exe', o + [rel],
-                         xlibs=' '.join(TEST_LIBS))
+    tests = [criterion_prog(n, target, s, release)
+             for s in target.filter(srcs('tests/test_*.c') +
+                                    srcs(PORTABLE_TESTS))]
 
     tests += target.scripts(add_dropin(n, args, release, target))
     if target.cross:	# PMDK's client libraries are x86-64 packages here
@@ -996,8 +1013,9 @@ def add_linux_tests(n, target, args, release):
 def add_host_tests(n, target, release, static, examples):
     """A host whose row names its own test folder (Windows:
     tests/windows/, plain C programs run under Wine): those programs, the
-    check build's pmem-check with its broken plugins, and the examples
-    (each exits non-zero when a call fails)."""
+    portable Criterion programs (tests/portable/), the check build's
+    pmem-check with its broken plugins, and the examples (each exits
+    non-zero when a call fails)."""
     tdir = target.row['tests']
     exe, plug = target.exe, target.osrow['plugin']
     # pmem-check on build/check/libpmem.a, as on Linux (test_win_check).
@@ -1038,6 +1056,8 @@ def add_host_tests(n, target, release, static, examples):
         else:
             tests += n.build('build/tests/%s%s' % (prog, exe), 'exe',
                              o + matrix + ['build/libpmem.a'])
+    tests += [criterion_prog(n, target, s, release)
+              for s in target.filter(srcs(PORTABLE_TESTS))]
     # Wine finds the DLL next to the program.
     for d in ('build/tests', 'build/examples'):
         n.build(d + '/libpmem.dll', 'copy', ['build/libpmem.dll'])

@@ -1,8 +1,9 @@
 /*
  * matrix.c -- the backend matrix (see matrix.h): one engine for
- * tests/test_checkasm.c (every linked-in pair), the broken-backend tests
- * (tests/durability/test_matrix_broken.c) and pmem-check (the pair the
- * library resolves), so a mistake here shows in all of them.
+ * tests/portable/test_checkasm.c (every linked-in pair), the
+ * broken-backend tests (tests/durability/test_matrix_broken.c) and
+ * pmem-check (the pair the library resolves), so a mistake here shows in
+ * all of them.
  *
  * Each case writes into a mapped buffer whose bytes are random, does the
  * same with memmove/memset on a reference copy, and compares the

@@ -1,7 +1,7 @@
 /*
- * matrix.h -- the backend matrix of checkasm (tests/test_checkasm.c) and
- * pmem-check, for any flush x copy pair: every size 0..4 KiB and large,
- * misalignments, overlaps, guard bytes, compared with memmove/memset, in
+ * matrix.h -- the backend matrix of checkasm
+ * (tests/portable/test_checkasm.c) and pmem-check, for any flush x copy
+ * pair: every size 0..4 KiB and large, misalignments, overlaps, guard bytes, compared with memmove/memset, in
  * the manner of FFmpeg's checkasm (DESIGN.md section 4).  Built with
  * PMEM_CHECK (build/check/), every case also asks the durability model
  * (check/check.h) whether each destination byte was stored through the

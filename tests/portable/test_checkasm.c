@@ -2,6 +2,8 @@
  * test_checkasm.c -- every flush x copy pair of the linked-in backends
  * (pmem_backend_get_static) that this CPU can run, through the backend
  * matrix of check/pmem-check/matrix.c (the engine pmem-check also runs).
+ * Built for every OS (tests/portable/): under Criterion on Linux, under
+ * tests/criterion_lite/ on Windows.
  *
  * Five parameterized Criterion tests, one instance per pair (per flush
  * backend for the first):
@@ -32,7 +34,6 @@
 #include "select.h"
 #include "checkasm.h"
 #include "matrix.h"
-#include "checkasm_pair.h"
 
 #define MAX_FAILS 10	/* failures reported before a test gives up */
 #define MAX_PAIRS 64
@@ -65,6 +66,41 @@ static size_t derive(struct pair_ix *out, int with_copy)
 			}
 	}
 	return n;
+}
+
+/* "clwb+nt-avx", or "clwb" for a flush group (c NULL). */
+static const char *checkasm_pair_name(char *buf, size_t size,
+		const struct pmem_backend *f, const struct pmem_backend *c)
+{
+	snprintf(buf, size, "%s%s%s", f->name, c ? "+" : "", c ? c->name : "");
+	return buf;
+}
+
+/* Fills m->pair for group g of f (and c); NULL, or why it cannot run
+ * here (in why[size] when the CPU lacks what a backend needs). */
+static const char *checkasm_pair_prepare(struct matrix *m,
+		const struct pmem_backend *f, const struct pmem_backend *c,
+		enum matrix_group g, char *why, size_t size)
+{
+	struct pmem_cpu cpu;
+	checkasm_cpu(&cpu);
+	if (!pmem_backend_runs(f, &cpu) ||
+			(c && !pmem_backend_runs(c, &cpu))) {
+		const struct pmem_backend *b = pmem_backend_runs(f, &cpu) ? c : f;
+		char nb[96];
+		const char *need = pmem_select_needs(b, nb, sizeof(nb));
+		snprintf(why, size, "%s: CPU lacks %s", b->name,
+				need ? need : "what its probe asks for");
+		return why;
+	}
+	if (!c) {
+		m->pair.flush = f;
+		m->pair.movnt = 1;
+		matrix_model_for(f, &m->pair.eadr, &m->pair.page_cache);
+		return NULL;
+	}
+	const char *r = matrix_pair_as_run(&m->pair, f, c, &cpu);
+	return r ? r : matrix_group_skip(&m->pair, g);
 }
 
 static void fail(void *ctx, const char *msg)
@@ -160,6 +196,9 @@ Test(checkasm, every_linked_in_backend_is_in_the_matrix)
 		nback++;
 	}
 	cr_assert_null(pmem_backend_get_static(nback));
+	/* Else every pair group would pass with no instance at all. */
+	cr_assert(nf > 0 && ncopy > 0, "matrix empty: %zu flush and %zu copy "
+		  "backends linked in", nf, ncopy);
 	cr_assert_eq(np, nf * ncopy);
 	cr_assert_eq(nf + ncopy, nback);
 	for (size_t a = 0; a < np; a++)
