@@ -160,6 +160,9 @@ const char *pmem_os_getenv(const char *name)
 	if (!wname)
 		return NULL;
 	wchar_t small[256], *w = small;
+	/* 0 is also an empty value's length, told apart by the error,
+	 * which a success leaves as it was */
+	SetLastError(0);
 	DWORD n = GetEnvironmentVariableW(wname, small, 256);
 	if (n > 256) {
 		w = malloc(n * sizeof(*w));
