@@ -1,9 +1,11 @@
 /*
- * test_win_os.c -- the Windows side of os/os.h, linked statically to
- * reach it: a view of a file on a DAX volume is pmem (Wine has none: the
- * volume question answers through a fake here, the only way this is
- * tested), GetLastError() -> errno, the Windows environment, UTF-16
- * conversions with surrogate pairs, plugin DLLs, the start-up choice.
+ * test_win_os.c -- what only the Windows side of os/os.h does, linked
+ * statically to reach it (the contract both OSes share is
+ * tests/portable/test_os.c): a view of a file on a DAX volume is pmem
+ * (Wine has none: the volume question answers through a fake here, the
+ * only way this is tested), GetLastError() -> errno, the process
+ * environment in UTF-16, UTF-16 conversions with surrogate pairs, plugin
+ * DLLs, backslash and drive paths, the start-up choice.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -81,18 +83,15 @@ static void errno_of_last_error(void)
 				pmem_win_errno(map[i].w));
 }
 
-/* Read from the process environment, not the C runtime's copy. */
+/* Read from the process environment, not the C runtime's copy, as
+ * UTF-8 (empty and removed values: test_os). */
 static void windows_environment(void)
 {
 	SetEnvironmentVariableW(L"PMEM_WIN_TEST", L"\u00e4\u20ac");
 	const char *v = pmem_os_getenv("PMEM_WIN_TEST");
 	CHECK(v && strcmp(v, "\xc3\xa4\xe2\x82\xac") == 0, "%s", v);
 	CHECK(pmem_os_secure_getenv("PMEM_WIN_TEST") == v, "one copy");
-	SetEnvironmentVariableW(L"PMEM_WIN_TEST", L"");
-	v = pmem_os_getenv("PMEM_WIN_TEST");
-	CHECK(v && v[0] == '\0', "empty value");
 	SetEnvironmentVariableW(L"PMEM_WIN_TEST", NULL);
-	CHECK(pmem_os_getenv("PMEM_WIN_TEST") == NULL, "removed");
 }
 
 static void utf16_both_ways(void)
@@ -140,15 +139,13 @@ static void plugin_dlls(void)
 }
 
 /* issue 20 defect 4: Windows paths in PMEM_BACKEND, and the default
- * plugin directory is beside the module, in Windows form. */
+ * plugin directory is beside the module, in Windows form (slashes and
+ * names: test_os). */
 static void path_rules(void)
 {
 	CHECK(pmem_os_is_path("C:\\x\\nop.dll"), "backslashes");
 	CHECK(pmem_os_is_path("x\\nop.dll"), "relative, backslash");
 	CHECK(pmem_os_is_path("C:nop.dll") && pmem_os_is_path("z:x"), "drive");
-	CHECK(pmem_os_is_path("C:/x/nop.dll"), "slashes");
-	CHECK(!pmem_os_is_path("nop") && !pmem_os_is_path("clwb,nt-sse2") &&
-			!pmem_os_is_path("1:x"), "names");
 	const char *d = pmem_os_plugin_dir();
 	char want[MAX_PATH + 16];
 	snprintf(want, sizeof(want), "%s\\backends", exe_dir);
