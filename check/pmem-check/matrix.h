@@ -1,12 +1,12 @@
 /*
  * matrix.h -- the backend matrix of checkasm
  * (tests/portable/test_checkasm.c) and pmem-check, for any flush x copy
- * pair: every size 0..4 KiB and large, misalignments, overlaps, guard bytes, compared with memmove/memset, in
- * the manner of FFmpeg's checkasm (DESIGN.md section 4).  Built with
- * PMEM_CHECK (build/check/), every case also asks the durability model
- * (check/check.h) whether each destination byte was stored through the
- * primitives and each line is durable after a persisting call, and on
- * its way after a _nodrain one.
+ * pair: every size 0..4 KiB and large, misalignments, overlaps, guard
+ * bytes, compared with memmove/memset, in the manner of FFmpeg's checkasm
+ * (DESIGN.md section 4).  Built with PMEM_CHECK (build/check/), every
+ * case also asks the durability model (check/check.h) whether each
+ * destination byte was stored through the primitives and each line is
+ * durable after a persisting call, and on its way after a _nodrain one.
  *
  * One matrix runs in one process at a time (the model is global).
  */
