@@ -14,6 +14,10 @@ adding a file needs no edit here:
   tests/test_*.c        Criterion test programs, run by `ninja test`;
                         *_<isa>.c and files under a folder of an ISA
                         (tests/durability/plugins/x86_64/) for that ISA only
+  tests/test_*.sh, tests/test_*.py
+                        script tests of the Linux hosts (*_<isa>.sh for
+                        that ISA only; CROSS_SKIPPED names the one a cross
+                        build cannot run)
   tests/portable/test_*.c
                         Criterion programs built for every OS (Linux hosts
                         and Windows, there with tests/criterion_lite/)
@@ -437,9 +441,9 @@ echo "installed libpmem into ${DESTDIR}"%(prefix)s
 
 
 def add_dropin(n, args, release, target):
-    """Interop client programs, `ninja install`, and the script tests of the
-    drop-in issue.  Returns the script tests, run by `ninja test` after the
-    Criterion programs."""
+    """Interop client programs and `ninja install` (the drop-in issue).
+    Returns the interop script, run by `ninja test` after the Criterion
+    programs."""
     # PMDK clients: PMDK's headers (no -Iinclude: ours would shadow
     # /usr/include/libpmem.h) and libraries; at run time
     # LD_LIBRARY_PATH=build hands them our libpmem.so.1.
@@ -473,12 +477,7 @@ def add_dropin(n, args, release, target):
            pool='console', description='DEB build/deb/')
     n.build('deb', 'debs', [], default=False)
 
-    scripts = ['tests/test_abi.py', 'tests/test_man.sh',
-               'tests/test_install.sh', 'tests/test_vendor_backend_x86.sh',
-               'tests/interop/run.sh', 'tests/test_pmembench_x86.sh',
-               'tests/test_calibrate_x86.sh', 'tests/test_bench_clients_x86.sh',
-               'tests/test_criterion_lite.sh', 'tests/test_nt_order_x86.py']
-    return [s for s in scripts if os.path.exists(os.path.join(TOP, s))]
+    return srcs('tests/interop/run.sh')
 
 
 def plugin_dir_flags(prefix, libdir=''):
@@ -593,14 +592,12 @@ def add_check_tests(n, target):
         stem = os.path.splitext(os.path.basename(s))[0]
         o = n.build(objname(vdir, s), 'cc', [s], vflags=dur)
         n.build('%s/tests/plugins/%s.so' % (vdir, stem), 'plugin', o)
-    if os.path.exists(os.path.join(TOP, 'tests/test_pmem_check.sh')):
-        progs.append('tests/test_pmem_check.sh')
     return progs
 
 
 # ---- issue 10: the test runner's own test ------------------------------
 
-def add_runner_test(n, release):
+def add_runner_sample(n, release):
     """tests/test_runner.py feeds tests/run.py fake programs, among them
     build/tests/runner/criterion_sample (a skip and a crash on purpose: not
     a test of its own)."""
@@ -608,7 +605,6 @@ def add_runner_test(n, release):
     o = n.build(objname('build', s), 'cc', [s], vflags=' '.join(release))
     n.build('build/tests/runner/criterion_sample', 'exe', o,
             xlibs=' '.join(TEST_LIBS))
-    return ['tests/test_runner.py']
 
 
 # ---- issue 10: ThreadSanitizer (`ninja test-tsan`) ----------------------
@@ -990,9 +986,9 @@ def criterion_prog(n, target, s, release):
 
 
 def add_linux_tests(n, target, args, release):
-    """The Criterion programs (tests/test_*.c), the script tests and the
-    check, debug, runner and thread tests: what `ninja test` runs on a
-    Linux host."""
+    """The Criterion programs (tests/test_*.c), the script tests
+    (tests/test_*.sh, tests/test_*.py: found, not listed) and the check,
+    debug and thread tests: what `ninja test` runs on a Linux host."""
     tests = [criterion_prog(n, target, s, release)
              for s in target.filter(srcs('tests/test_*.c') +
                                     srcs(PORTABLE_TESTS))]
@@ -1001,10 +997,9 @@ def add_linux_tests(n, target, args, release):
     if target.cross:	# PMDK's client libraries are x86-64 packages here
         n.defaults = [o for o in n.defaults
                       if not o.startswith('build/interop/')]
-    tests += add_runner_test(n, release)
+    tests += target.scripts(srcs('tests/test_*.sh') + srcs('tests/test_*.py'))
+    add_runner_sample(n, release)
     tests += add_threads_test(n, release)
-    tests += ['tests/test_docs.sh']     # doc claims checked against the code
-    tests += ['tests/test_layout.py']   # the include graph follows the folders
     tests += add_check_tests(n, target)
     tests += add_debug_tests(n)
     return tests
