@@ -85,6 +85,12 @@ static const struct copy_row copy_rows[] = {
 		{ "nt-avx", "nt-avx512", "nt-sse2" },
 		"order measured on Zen 5 (AMD family 0x1a): nt-avx512 "
 		"0.93-1.05x nt-avx, issue #11 report in docs/performance.md" },
+	/* The Intel CPU of the 2026-12-02/03 sessions (steppings 1 and 8,
+	 * under a hypervisor): the widest stores first was measured right. */
+	{ "GenuineIntel", 6, 0xa7, 0xa7,
+		{ "nt-avx512", "nt-avx", "nt-sse2" },
+		"order measured on Intel family 6 model 0xa7: docs/"
+		"performance.md, \"Copy order on family 6 model 0xa7\"" },
 };
 
 /* Widest stores first: what the instruction sets suggest, unmeasured. */

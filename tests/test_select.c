@@ -145,7 +145,22 @@ Test(auto_choice, zen3_row_cites_its_measurement)
 	HAS_TEXT(choose(&vermeer, 0, NULL)->copy_reason, "measured on Zen 3");
 }
 
-/* No row for Zen 4, Hygon or Intel: the default order, and the reason
+Test(auto_choice, intel_0xa7_row_cites_its_measurement)
+{
+	struct pmem_cpu a7 = intel_avx512;
+	a7.model = 0xa7;
+	expect(choose(&a7, 0, NULL), &(struct want){ "clwb", "nt-avx512",
+			.copy_is = "CPU has AVX-512F+AVX-512BW+AVX-512VL, order "
+				"measured on Intel family 6 model 0xa7: docs/"
+				"performance.md, \"Copy order on family 6 model "
+				"0xa7\"", .no_refusal = 1 });
+	NAMES(choose(&a7, 0, "PMEM_AVX512F=0", NULL), "clwb", "nt-avx");
+	/* its neighbours are other cores: no claim for them */
+	a7.model = 0xa6;
+	claims_no_measurement(choose(&a7, 0, NULL)->copy_reason);
+}
+
+/* No row for Zen 4, Hygon or other Intel models: the default order, and the reason
  * must not claim a measurement (issue #11: "AMD: nt-avx measured faster
  * than nt-avx512" was printed on an AMD CPU nobody measured). */
 Test(auto_choice, unmeasured_cpus_get_default_and_say_so)
