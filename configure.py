@@ -328,6 +328,7 @@ class Ninja:
     def __init__(self):
         self.lines = []
         self.defaults = []   # what plain `ninja` builds
+        self.outputs = set()  # every output declared so far
 
     def var(self, key, value):
         self.lines.append('%s = %s' % (key, value))
@@ -343,6 +344,7 @@ class Ninja:
         outs = [outs] if isinstance(outs, str) else list(outs)
         if default:
             self.defaults += outs
+        self.outputs.update(outs)
         line = 'build %s: %s %s' % (' '.join(outs), rule, ' '.join(ins))
         if implicit:
             line += ' | ' + ' '.join(implicit)
@@ -534,9 +536,7 @@ def matrix_obj(n, vdir, vflags):
     """The backend matrix engine (test_checkasm, pmem-check), built once
     per variant however many programs link it."""
     o = objname(vdir, MATRIX)
-    built = n.__dict__.setdefault('matrix_objs', set())
-    if o not in built:
-        built.add(o)
+    if o not in n.outputs:
         n.build(o, 'cc', [MATRIX],
                 vflags=' '.join(vflags + ['-Itests', '-Icheck/pmem-check']))
     return [o]
