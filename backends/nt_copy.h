@@ -141,6 +141,7 @@ static inline void nt_edge_fill(char *d, int c, size_t len,
  * Measured on Zen 3 against PMDK's SSE2 path: 1 KiB 0.85 -> 1.00,
  * 3000 B 0.91 -> 1.17 (docs/performance.md).  Forward copies are not
  * prefetched: their source is usually warm, and there it cost up to 12%.
+ * Nor are backward moves of under two register blocks (nt_bwd_short).
  */
 #define NT_PREFETCH_MAX 4096
 static inline void nt_prefetch_bwd(const char *se, size_t len)
@@ -149,6 +150,31 @@ static inline void nt_prefetch_bwd(const char *se, size_t len)
 	for (size_t i = PM_LINE; i <= n; i += PM_LINE)
 		_mm_prefetch(se - i, _MM_HINT_T0);
 }
+
+/*
+ * A backward move shorter than two register blocks (16 vectors: what
+ * every width keeps in registers) is not prefetched: it is moved in
+ * blocks of halving size, each all loads then all stores, so one block's
+ * loads put its misses in flight by themselves.  On AMD family 0x19
+ * model 0x11 the prefetch ahead of them made moves of 600 B-2 KiB slower
+ * than PMDK's (docs/performance.md, "Short backward moves").
+ */
+#define NT_REG_BLOCK (16 * NT_W)
+static inline int nt_bwd_short(size_t len)
+{
+	return len < 2 * NT_REG_BLOCK;
+}
+
+/* One block of b bytes (a constant) below de/se, if b fits in registers
+ * and in what is left. */
+#define NT_BWD_STEP(b) do { \
+	if ((b) <= NT_REG_BLOCK && len >= (b)) { \
+		de -= (b); \
+		se -= (b); \
+		len -= (b); \
+		NT_MOVE_VECS(de, se, (b) / NT_W); \
+	} \
+} while (0)
 
 /*
  * The temporal edge a copy stores last waits for its line to be read (a
@@ -213,12 +239,23 @@ static void nt_copy_bwd(char *d, const char *s, size_t len,
 		nt_edge_copy(d, s, len, flush);
 		return;
 	}
+	int short_move = nt_bwd_short(len);
+	if (!short_move)
+		nt_prefetch_bwd(se, len);
 	NT_EDGE_PREFETCH(d, (size_t)(-(uintptr_t)d & (PM_LINE - 1)));
 	if (tail) {
 		de -= tail;
 		se -= tail;
 		len -= tail;
 		nt_edge_copy(de, se, tail, flush);
+	}
+	if (short_move) {
+		/* len < 2 * NT_REG_BLOCK: each step runs at most once. */
+		NT_BWD_STEP(1024);
+		NT_BWD_STEP(512);
+		NT_BWD_STEP(256);
+		NT_BWD_STEP(128);
+		NT_BWD_STEP(64);
 	}
 	for (; len >= NT_BLOCK; len -= NT_BLOCK) {
 		de -= NT_BLOCK;
@@ -238,13 +275,10 @@ static void *memmove_nt(void *dst, const void *src, size_t len,
 		pmem_flush_fn *flush)
 {
 	/* One unsigned compare: src <= dst < src + len. */
-	if ((uintptr_t)dst - (uintptr_t)src < len) {
-		if (len > NT_EDGE_MAX)
-			nt_prefetch_bwd((const char *)src + len, len);
+	if ((uintptr_t)dst - (uintptr_t)src < len)
 		nt_copy_bwd(dst, src, len, flush);
-	} else {
+	else
 		nt_copy_fwd(dst, src, len, flush);
-	}
 	return dst;
 }
 
