@@ -45,6 +45,15 @@ for v in $(compgen -e | grep '^PMEM_'); do unset "$v"; done
 
 OURS=$(readlink -f "$B/libpmem.so.1" 2>/dev/null)
 if [ ! -f "$OURS" ]; then bad "build/libpmem.so.1 not built"; finish; fi
+# The clients are this machine's packages: a library built for another
+# instruction set (a cross build) cannot be loaded into them.
+machine() { od -An -tu2 -j18 -N2 "$1" | tr -d ' '; }
+if [ "$(machine "$OURS")" != "$(machine /bin/sh)" ]; then
+	skipped "all: build/libpmem.so.1 is for another instruction set" \
+		"(ELF machine $(machine "$OURS")) than this machine's PMDK" \
+		"clients ($(machine /bin/sh))"
+	finish
+fi
 for p in pairs obj_tx log_walk blk_rw spy.so; do
 	[ -x "$I/$p" ] || [ -f "$I/$p" ] || { bad "build/interop/$p not built"; finish; }
 done
