@@ -49,7 +49,7 @@ SYSROOT=/opt/libpmem-cross/$HOST
 
 dpkg --print-foreign-architectures | grep -qx $DEB ||
 	$SUDO dpkg --add-architecture $DEB
-$SUDO apt-get update -qq
+"$(dirname "$0")/apt-update.sh"
 # shellcheck disable=SC2086 # the lists split into package names
 $SUDO apt-get install -y -qq --no-install-recommends \
 	$CROSS qemu-user-static libc6:$DEB $EXTRA >/dev/null

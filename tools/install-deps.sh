@@ -8,7 +8,7 @@ set -e
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+"$(dirname "$0")/apt-update.sh"
 $SUDO apt-get install -y -qq --no-install-recommends \
 	gcc libc6-dev python3 ninja-build pkg-config binutils \
 	libcriterion-dev libdaxctl-dev libndctl-dev \

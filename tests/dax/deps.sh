@@ -13,6 +13,6 @@ SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 echo "dax: installing$missing" >&2
-$SUDO apt-get update -qq
+"$(dirname "$0")/../../tools/apt-update.sh"
 # shellcheck disable=SC2086 # word splitting is the point
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -30,7 +30,7 @@ fetch() {
 	deb=$(ls "$dep"_*.deb 2>/dev/null)
 }
 if ! apt-cache show linux-image-amd64 >/dev/null 2>&1 || ! fetch; then
-	apt-get update -qq
+	sh "$here/../../tools/apt-update.sh"
 	fetch || { echo "dax: cannot download the kernel packages" >&2; exit 1; }
 fi
 

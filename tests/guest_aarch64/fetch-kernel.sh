@@ -8,6 +8,7 @@
 # and the image unpacked with dpkg-deb.
 set -eu
 out=$1
+here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out/debs"
 cd "$out/debs"
 # apt's sandbox user cannot write into build/; download as ourselves.
@@ -24,7 +25,7 @@ fetch() {
 }
 # Stale package lists name versions the mirror no longer has.
 if ! fetch; then
-	apt-get update -qq
+	sh "$here/../../tools/apt-update.sh"
 	fetch || { echo "guest: cannot download the arm64 kernel" >&2; exit 1; }
 fi
 kver=${dep#linux-image-}
