@@ -53,10 +53,10 @@
  * all stores, so an overlap within the block cannot corrupt it. */
 #define NT_MOVE_VECS(d, s, n) do { \
 	NT_VEC v_[n]; \
-	_Pragma("GCC unroll 16") \
+	_Pragma("GCC unroll 32") \
 	for (unsigned i_ = 0; i_ < (n); i_++) \
 		v_[i_] = NT_LOADU((const char *)(s) + i_ * NT_W); \
-	_Pragma("GCC unroll 16") \
+	_Pragma("GCC unroll 32") \
 	for (unsigned i_ = 0; i_ < (n); i_++) { \
 		NT_STORE((char *)(d) + i_ * NT_W, v_[i_]); \
 		NT_IN_ORDER(); \
@@ -152,17 +152,24 @@ static inline void nt_prefetch_bwd(const char *se, size_t len)
 }
 
 /*
- * A backward move shorter than two register blocks (16 vectors: what
- * every width keeps in registers) is not prefetched: it is moved in
- * blocks of halving size, each all loads then all stores, so one block's
- * loads put its misses in flight by themselves.  On AMD family 0x19
- * model 0x11 the prefetch ahead of them made moves of 600 B-2 KiB slower
- * than PMDK's (docs/performance.md, "Short backward moves").
+ * A backward move shorter than two register blocks (NT_REGS vectors: 16,
+ * what every width has) is not prefetched: it is moved in register blocks,
+ * each all loads then all stores, then in blocks of halving size, so each
+ * block's loads put its misses in flight by themselves.  On AMD family
+ * 0x19 model 0x11 the prefetch ahead of them made moves of 600 B-2 KiB
+ * slower than PMDK's (docs/performance.md, "Short backward moves").  A
+ * backend with more registers may set NT_REGS and NT_SHORT_MAX.
  */
-#define NT_REG_BLOCK (16 * NT_W)
+#ifndef NT_REGS
+#define NT_REGS 16
+#endif
+#define NT_REG_BLOCK (NT_REGS * NT_W)
+#ifndef NT_SHORT_MAX
+#define NT_SHORT_MAX (2 * NT_REG_BLOCK - 1)
+#endif
 static inline int nt_bwd_short(size_t len)
 {
-	return len < 2 * NT_REG_BLOCK;
+	return len <= NT_SHORT_MAX;
 }
 
 /* One block of b bytes (a constant) below de/se, if b fits in registers
@@ -250,7 +257,13 @@ static void nt_copy_bwd(char *d, const char *s, size_t len,
 		nt_edge_copy(de, se, tail, flush);
 	}
 	if (short_move) {
-		/* len < 2 * NT_REG_BLOCK: each step runs at most once. */
+		while (len >= NT_REG_BLOCK) {
+			de -= NT_REG_BLOCK;
+			se -= NT_REG_BLOCK;
+			len -= NT_REG_BLOCK;
+			NT_MOVE_VECS(de, se, NT_REGS);
+		}
+		/* len < NT_REG_BLOCK: each step runs at most once. */
 		NT_BWD_STEP(1024);
 		NT_BWD_STEP(512);
 		NT_BWD_STEP(256);

@@ -14,6 +14,12 @@
  * memcpy_persist of 16-64 MiB 0.87-0.91 -> 0.98-1.02 of PMDK
  * (docs/performance.md). */
 #define NT_LOOP_PREFETCH 4096
+/* ZMM0-31 hold a 2 KiB block: a backward move of up to 2 KiB is one
+ * register block without the prefetch; longer ones keep it (on AMD family
+ * 0x19 model 0x11 they lost without it: docs/performance.md, "Short
+ * backward moves"). */
+#define NT_REGS 32
+#define NT_SHORT_MAX NT_REG_BLOCK
 #include "nt_copy.h"
 
 /* Require every AVX-512 subset this file is compiled with: the compiler
